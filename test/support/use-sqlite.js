@@ -1,0 +1,1 @@
+process.env.SCOPEQL_TEST_DB = 'sqlite';
