@@ -1,0 +1,129 @@
+import { LRUCache } from 'lru-cache';
+import type { Account, ApiKey, ScopePolicy } from '../db/entities';
+import type { ApiKeyRepository } from '../db/repositories';
+import { AppError } from '../errors';
+import type { EffectivePermissions, ScopeEngine } from '../scopes/engine';
+import { compileAllowlist, type AddressMatcher } from './ip-allowlist';
+import { hashKey, parseKey } from './key-format';
+import { keyStatus } from './key-status';
+
+/** Who is calling: resolved once per request, read by the directive check and the resolvers. */
+export interface AuthenticatedKey {
+  readonly key: ApiKey;
+  readonly account: Account;
+  readonly policies: readonly ScopePolicy[];
+  readonly permissions: EffectivePermissions;
+}
+
+export interface Credentials {
+  authorization: string | undefined;
+  clientAddress: string;
+  origin: string | undefined;
+}
+
+interface CachedKey extends AuthenticatedKey {
+  readonly secretExpiresAt: Date | null;
+  readonly addressAllowed: AddressMatcher | null;
+}
+
+export interface AuthenticatorOptions {
+  cacheTtlMs: number;
+  cacheMax: number;
+  now?: () => Date;
+  /** Told about every successful request, to keep lastUsedAt current without a write per request. */
+  onUsed?: (key: ApiKey, at: Date) => void;
+}
+
+const unauthenticated = (message: string) => new AppError('UNAUTHENTICATED', message);
+
+/**
+ * Bearer-key authentication (contract sections 3 and 4). Shape and checksum are
+ * checked before any database work, so garbage costs no query. A verified key is
+ * cached by hash with its effective permissions computed once; status, expiry, IP
+ * and origin are re-checked on every request against the cached record.
+ */
+export class KeyAuthenticator {
+  private readonly cache: LRUCache<string, CachedKey> | undefined;
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly keys: ApiKeyRepository,
+    private readonly engine: ScopeEngine,
+    private readonly options: AuthenticatorOptions,
+  ) {
+    this.now = options.now ?? (() => new Date());
+    this.cache =
+      options.cacheTtlMs > 0 && options.cacheMax > 0
+        ? new LRUCache<string, CachedKey>({ max: options.cacheMax, ttl: options.cacheTtlMs })
+        : undefined;
+  }
+
+  async authenticate(credentials: Credentials): Promise<AuthenticatedKey> {
+    const raw = bearerToken(credentials.authorization);
+    if (parseKey(raw) === undefined) throw unauthenticated('The API key is malformed or its checksum is wrong');
+    const hash = hashKey(raw);
+    const found = this.cache?.get(hash) ?? (await this.load(hash));
+    const now = this.now();
+    if (found.key.revokedAt) throw new AppError('KEY_REVOKED', 'This API key has been revoked');
+    if (keyStatus(found.key, now) === 'EXPIRED') throw new AppError('KEY_EXPIRED', 'This API key has expired');
+    if (found.secretExpiresAt && found.secretExpiresAt.getTime() <= now.getTime()) {
+      throw new AppError('KEY_EXPIRED', 'This API key secret was rolled and its grace period has ended');
+    }
+    if (found.addressAllowed && !found.addressAllowed(credentials.clientAddress)) {
+      throw new AppError('IP_NOT_ALLOWED', `Requests from ${credentials.clientAddress} are not allowed for this API key`);
+    }
+    checkOrigin(found.key, credentials.origin);
+    this.options.onUsed?.(found.key, now);
+    return found;
+  }
+
+  /** Drops every cached secret of a key: called on revoke, roll, delete and scope changes. */
+  invalidate(keyId: number): void {
+    if (!this.cache) return;
+    for (const [hash, entry] of this.cache.entries()) if (entry.key.id === keyId) this.cache.delete(hash);
+  }
+
+  /** Policies changed: any key may hold them, so nothing cached can be trusted. */
+  invalidateAll(): void {
+    this.cache?.clear();
+  }
+
+  private async load(hash: string): Promise<CachedKey> {
+    const found = await this.keys.findBySecretHash(hash);
+    if (!found) throw unauthenticated('Unknown API key');
+    const { key, secretExpiresAt } = found;
+    const entry: CachedKey = {
+      key,
+      account: key.account,
+      policies: key.policies,
+      permissions: this.engine.permissionsFor({
+        keyType: key.type,
+        scopes: key.scopes,
+        bundles: key.bundles,
+        policies: key.policies,
+      }),
+      secretExpiresAt,
+      addressAllowed: key.ipAllowlist && key.ipAllowlist.length > 0 ? compileAllowlist(key.ipAllowlist) : null,
+    };
+    this.cache?.set(hash, entry);
+    return entry;
+  }
+}
+
+function bearerToken(authorization: string | undefined): string {
+  if (!authorization) throw unauthenticated('Missing API key: send "Authorization: Bearer <key>"');
+  const match = /^Bearer[ ]+(\S+)\s*$/i.exec(authorization);
+  if (!match?.[1]) throw unauthenticated('The Authorization header must be "Bearer <key>"');
+  return match[1];
+}
+
+/**
+ * A publishable key lives in browsers (contract section 1). A request that
+ * carries no Origin is not from a browser page, so only a present, unlisted
+ * Origin is refused.
+ */
+function checkOrigin(key: ApiKey, origin: string | undefined): void {
+  if (key.type !== 'PUBLISHABLE' || !key.allowedOrigins || key.allowedOrigins.length === 0) return;
+  if (origin === undefined || key.allowedOrigins.includes(origin)) return;
+  throw new AppError('ORIGIN_NOT_ALLOWED', `Origin ${origin} is not allowed for this API key`);
+}

@@ -1,0 +1,137 @@
+import { Command, CommanderError } from 'commander';
+import type { DataSource } from 'typeorm';
+import { openDatabase } from '../app';
+import { loadConfig } from '../config';
+import type { KeyType } from '../scopes/types';
+import { createServices, type Services } from '../services';
+import { isAppError } from '../errors';
+import { toGlobalId, expectGlobalId } from '../graphql/global-id';
+import { keyStatus } from '../auth/key-status';
+
+export interface CliIO {
+  /** Only results go here (a new key, a listing), so `KEY=$(npx scopeql keys create ...)` works. */
+  stdout: (text: string) => void;
+  /** Messages for the person at the terminal. */
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+const list = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+
+/**
+ * The operator CLI (contract section 6). It runs as the operator, trusted like a
+ * database superuser, through the same KeyService the API uses.
+ */
+export function buildProgram(io: CliIO): Command {
+  const program = new Command('scopeql')
+    .description('ScopeQL operator commands')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stderr, writeErr: io.stderr });
+
+  const withServices = async <T>(fn: (services: Services, dataSource: DataSource) => Promise<T>): Promise<T> => {
+    const config = loadConfig(io.env);
+    const dataSource = await openDatabase(config);
+    try {
+      return await fn(createServices(dataSource, config), dataSource);
+    } finally {
+      await dataSource.destroy();
+    }
+  };
+
+  const keys = program.command('keys').description('manage API keys');
+
+  keys
+    .command('create')
+    .description('create a key (and its account if new); prints the key alone on stdout')
+    .requiredOption('--account <slug>', 'account handle, created if new')
+    .requiredOption('--name <name>', 'a name for the key')
+    .option('--scopes <list>', 'comma-separated scopes, e.g. admin or bookings:read,products:read', list)
+    .option('--bundles <list>', 'comma-separated bundle names', list)
+    .option('--type <type>', 'SECRET or PUBLISHABLE', 'SECRET')
+    .option('--expires-at <iso>', 'ISO-8601 expiry, e.g. 2027-01-01T00:00:00Z')
+    .option('--ip-allowlist <list>', 'comma-separated addresses or CIDR ranges', list)
+    .action(async (opts: { account: string; name: string; scopes?: string[]; bundles?: string[]; type: string; expiresAt?: string; ipAllowlist?: string[] }) => {
+      const type = opts.type.toUpperCase();
+      if (type !== 'SECRET' && type !== 'PUBLISHABLE') throw new CliFailure('--type must be SECRET or PUBLISHABLE');
+      const expiresAt = opts.expiresAt === undefined ? null : new Date(opts.expiresAt);
+      if (expiresAt && Number.isNaN(expiresAt.getTime())) throw new CliFailure('--expires-at must be an ISO-8601 date-time');
+      await withServices(async (services) => {
+        const account = await services.repos.accounts.findOrCreate(opts.account, opts.account);
+        const { key, secret } = await services.keys.create(
+          { kind: 'operator', accountId: account.id },
+          { name: opts.name, type: type as KeyType, scopes: opts.scopes, bundles: opts.bundles, expiresAt, ipAllowlist: opts.ipAllowlist },
+        );
+        io.stdout(`${secret}\n`);
+        io.stderr(`Created ${key.type.toLowerCase()} key "${key.name}" (${toGlobalId('ApiKey', key.id)}) for account ${account.slug}. It is shown only this once.\n`);
+      });
+    });
+
+  keys
+    .command('list')
+    .description('list the keys of an account (never their secrets)')
+    .requiredOption('--account <slug>', 'account handle')
+    .action(async (opts: { account: string }) => {
+      await withServices(async (services) => {
+        const account = await services.repos.accounts.findBySlug(opts.account);
+        if (!account) throw new CliFailure(`No account "${opts.account}"`);
+        const now = new Date();
+        let afterId: number | undefined;
+        for (;;) {
+          const page = await services.keys.list(account.id, { first: 100, afterId });
+          for (const key of page.nodes) {
+            io.stdout([toGlobalId('ApiKey', key.id), key.prefix, keyStatus(key, now), key.type, key.name, [...key.scopes, ...key.bundles.map((b) => `bundle:${b}`)].join(',')].join('\t') + '\n');
+          }
+          if (!page.hasNextPage) break;
+          afterId = page.nodes.at(-1)?.id;
+        }
+      });
+    });
+
+  keys
+    .command('revoke')
+    .description('permanently revoke a key by its id (from `keys list`)')
+    .argument('<id>', 'the key id')
+    .requiredOption('--account <slug>', 'account handle')
+    .action(async (id: string, opts: { account: string }) => {
+      await withServices(async (services) => {
+        const account = await services.repos.accounts.findBySlug(opts.account);
+        if (!account) throw new CliFailure(`No account "${opts.account}"`);
+        const key = await services.keys.revoke({ kind: 'operator', accountId: account.id }, expectGlobalId(id, 'ApiKey', 'id'));
+        io.stderr(`Revoked key "${key.name}" (${key.prefix}...).\n`);
+      });
+    });
+
+  program
+    .command('migrate')
+    .description('run pending database migrations')
+    .action(async () => {
+      const config = loadConfig(io.env);
+      const dataSource = await openDatabase({ ...config, MIGRATIONS_RUN: false });
+      try {
+        const ran = await dataSource.runMigrations({ transaction: 'each' });
+        io.stderr(ran.length === 0 ? 'No pending migrations.\n' : `Ran ${ran.map((m) => m.name).join(', ')}\n`);
+      } finally {
+        await dataSource.destroy();
+      }
+    });
+
+  return program;
+}
+
+export class CliFailure extends Error {}
+
+/** Runs argv and returns the exit code; errors become one line on stderr. */
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  try {
+    await buildProgram(io).parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof CliFailure || isAppError(error) || (error instanceof Error && error.name === 'ConfigError')) {
+      io.stderr(`error: ${error.message}\n`);
+      return 1;
+    }
+    io.stderr(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+/**
+ * The environment, parsed and validated once. A bad value stops the process
+ * with a message naming the variable (contract section 6), rather than
+ * surfacing later as an odd runtime failure.
+ */
+const booleanString = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+
+const databaseUrl = z
+  .string()
+  .refine((v) => /^mysql:\/\/[^/]+\/[^/?]+/.test(v) || /^sqlite:.+/.test(v), {
+    message: 'must be mysql://user:pass@host:port/db or sqlite:path/to/file.sqlite',
+  });
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  DATABASE_URL: databaseUrl.default('sqlite:./data/scopeql.sqlite'),
+  MIGRATIONS_RUN: booleanString.default(true),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** How long a verified key is served from memory; revocation in this process clears it at once. */
+  KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+  KEY_CACHE_MAX: z.coerce.number().int().min(0).default(10_000),
+  /** Trust X-Forwarded-For from these proxies (fastify trustProxy syntax); off by default so clients cannot spoof their address past an IP allowlist. */
+  TRUST_PROXY: z.string().default(''),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,5 @@
+// Every MySQL/MariaDB migration, oldest first. A new one from `npm run migration:generate` is added here.
+import { BuiltInPolicies1795553190000 } from '../built-in-policies';
+import { Initial1795553181587 } from './1795553181587-Initial';
+
+export const mysqlMigrations = [Initial1795553181587, BuiltInPolicies1795553190000];

@@ -1,0 +1,5 @@
+// Every SQLite migration, oldest first. A new one from `npm run migration:generate` is added here.
+import { BuiltInPolicies1795553190000 } from '../built-in-policies';
+import { Initial1795553182845 } from './1795553182845-Initial';
+
+export const sqliteMigrations = [Initial1795553182845, BuiltInPolicies1795553190000];

@@ -1,0 +1,36 @@
+import { Account, ApiKey, ScopePolicy } from '../../db/entities';
+import type { GraphQLContext } from '../context';
+import type { Resolvers } from '../generated/resolvers';
+import { parseGlobalId } from '../global-id';
+
+type NodeLoader = (ctx: GraphQLContext, id: number) => Promise<object | null> | object | null;
+
+/**
+ * How `node(id:)` finds each type, always inside the caller's account. The type's
+ * own @requiresScope still applies: the transformer checks it when the Node
+ * interface resolves to the concrete type.
+ */
+const loaders: Record<string, NodeLoader> = {
+  ApiKey: (ctx, id) => ctx.loaders.keyInAccount.load(id),
+  Account: (ctx, id) => (id === ctx.auth.account.id ? ctx.auth.account : null),
+  ScopePolicy: async (ctx, id) => (await ctx.services.repos.policies.findVisibleByIds(ctx.actor.accountId, [id]))[0] ?? null,
+};
+
+const typeNames = new Map<unknown, string>([
+  [ApiKey, 'ApiKey'],
+  [Account, 'Account'],
+  [ScopePolicy, 'ScopePolicy'],
+]);
+
+export const nodeResolvers: Resolvers = {
+  Query: {
+    node: async (_root, { id }, ctx) => {
+      const parsed = parseGlobalId(id);
+      const load = parsed && loaders[parsed.type];
+      return load ? ((await load(ctx, parsed.id)) as never) : null;
+    },
+  },
+  Node: {
+    __resolveType: (node) => (typeNames.get(node.constructor) ?? null) as never,
+  },
+};

@@ -1,0 +1,66 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLFormattedError } from 'graphql';
+import type { FastifyBaseLogger } from 'fastify';
+import type { GraphQLContext } from '../graphql/context';
+import { insufficientScopeChallenge } from './status';
+import { rootResponseKeys } from './root-fields';
+
+/**
+ * HTTP semantics of a GraphQL response (contract section 3), as a plugin rather
+ * than code in resolvers: X-Scopes on authenticated responses, 403 with an
+ * insufficient_scope challenge when every root field was denied, 500 when an
+ * unexpected error left no data, and a request id on masked errors.
+ */
+export function responsePlugin(logger: FastifyBaseLogger): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue }) {
+          for (const error of errors) {
+            const code = error.extensions?.code;
+            if (code === undefined || code === 'INTERNAL_SERVER_ERROR') {
+              logger.error({ err: error.originalError ?? error, requestId: contextValue.requestId, path: error.path }, 'unexpected error');
+            }
+          }
+        },
+        async willSendResponse({ response, contextValue, document, operation }) {
+          response.http.headers.set('x-scopes', contextValue.auth.permissions.list().join(', '));
+          response.http.headers.set('x-request-id', contextValue.requestId);
+          if (response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          const errors = result.errors ?? [];
+          for (const error of errors) {
+            if (error.extensions?.code === 'INTERNAL_SERVER_ERROR') {
+              (error.extensions as Record<string, unknown>).requestId = contextValue.requestId;
+            }
+          }
+          if (!document || !operation || errors.length === 0) return;
+          const denied = deniedRootScopes(rootResponseKeys(document, operation), result.data, errors);
+          if (denied) {
+            response.http.status = 403;
+            response.http.headers.set('www-authenticate', insufficientScopeChallenge(denied));
+          } else if (result.data == null && errors.some((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR')) {
+            response.http.status = 500;
+          }
+        },
+      };
+    },
+  };
+}
+
+/** The missing scopes when every root field came back null with SCOPE_REQUIRED at its own path. */
+function deniedRootScopes(
+  rootKeys: Set<string>,
+  data: Record<string, unknown> | null | undefined,
+  errors: readonly GraphQLFormattedError[],
+): string[] | undefined {
+  if (rootKeys.size === 0) return undefined;
+  const missing = new Set<string>();
+  for (const key of rootKeys) {
+    if (data && data[key] !== null && data[key] !== undefined) return undefined;
+    const error = errors.find((e) => e.path?.length === 1 && e.path[0] === key && e.extensions?.code === 'SCOPE_REQUIRED');
+    if (!error) return undefined;
+    for (const scope of (error.extensions?.missingScopes as string[] | undefined) ?? []) missing.add(scope);
+  }
+  return [...missing];
+}

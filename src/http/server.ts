@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { ApolloServer } from '@apollo/server';
+import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from '../config';
+import { createContext, type GraphQLContext } from '../graphql/context';
+import { buildSchema } from '../graphql/schema';
+import type { Services } from '../services';
+import { authenticateRequest } from './authenticate-request';
+import { formatError } from './format-error';
+import { responsePlugin } from './response-plugin';
+
+export type ServerConfig = Pick<Config, 'LOG_LEVEL' | 'TRUST_PROXY' | 'NODE_ENV'>;
+
+/**
+ * Fastify, for its speed and because Apollo's fastify integration lets a plugin
+ * set any status and header. Nothing listens yet: the caller decides where.
+ */
+export async function createHttpServer(services: Services, config: ServerConfig): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: config.LOG_LEVEL,
+      // A key must never reach a log line (contract section 4).
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+    },
+    genReqId: () => randomUUID(),
+    trustProxy: config.TRUST_PROXY === '' ? false : config.TRUST_PROXY.split(',').map((s) => s.trim()),
+  });
+
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema: buildSchema(services.engine),
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    plugins: [fastifyApolloDrainPlugin(app), responsePlugin(app.log)],
+  });
+  await apollo.start();
+
+  await app.register(fastifyApollo(apollo), {
+    path: '/graphql',
+    method: ['GET', 'POST', 'OPTIONS'],
+    context: async (request) => createContext(services, await authenticateRequest(services, request), request.id),
+  });
+
+  app.get('/healthz', async (_request, reply) => {
+    try {
+      await services.dataSource.query('SELECT 1');
+      return { status: 'ok', database: 'up' };
+    } catch (error) {
+      app.log.warn({ err: error }, 'health check: database unreachable');
+      return reply.code(503).send({ status: 'unavailable', database: 'down' });
+    }
+  });
+
+  return app;
+}

@@ -1,0 +1,31 @@
+import type { ErrorCode } from '../errors';
+
+/**
+ * The one place error codes meet HTTP statuses (contract section 3). Used for
+ * errors that stop a request before execution and for responses without data;
+ * errors beside data keep 200, as GraphQL over HTTP expects.
+ */
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  UNAUTHENTICATED: 401,
+  KEY_EXPIRED: 401,
+  KEY_REVOKED: 401,
+  IP_NOT_ALLOWED: 403,
+  ORIGIN_NOT_ALLOWED: 403,
+  SCOPE_REQUIRED: 403,
+  BAD_USER_INPUT: 400,
+  NOT_FOUND: 200,
+  RATE_LIMITED: 429,
+  QUERY_TOO_COMPLEX: 400,
+  INTERNAL_SERVER_ERROR: 500,
+};
+
+/** RFC 6750 section 3: a 401 names the scheme and why the token failed. */
+export const INVALID_TOKEN_CHALLENGE = 'Bearer error="invalid_token"';
+
+export function insufficientScopeChallenge(scopes: readonly string[]): string {
+  return `Bearer error="insufficient_scope", scope="${scopes.join(' ')}"`;
+}
+
+export function headersFor(code: ErrorCode): Record<string, string> {
+  return HTTP_STATUS[code] === 401 ? { 'www-authenticate': INVALID_TOKEN_CHALLENGE } : {};
+}

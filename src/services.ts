@@ -1,0 +1,42 @@
+import type { DataSource } from 'typeorm';
+import { KeyAuthenticator } from './auth/authenticator';
+import { LastUsedTracker } from './auth/last-used';
+import type { Config } from './config';
+import { createRepositories, type Repositories } from './db/repositories';
+import { KeyService } from './domain/keys/key-service';
+import { defaultCatalog } from './scopes/catalog';
+import { ScopeEngine } from './scopes/engine';
+
+/**
+ * Everything a request, a CLI command or a test needs, wired once. The API,
+ * the CLI and the tests build the same graph, so they exercise the same rules.
+ */
+export interface Services {
+  readonly dataSource: DataSource;
+  readonly repos: Repositories;
+  readonly engine: ScopeEngine;
+  readonly keys: KeyService;
+  readonly authenticator: KeyAuthenticator;
+}
+
+export function createServices(
+  dataSource: DataSource,
+  config: Pick<Config, 'KEY_CACHE_TTL_MS' | 'KEY_CACHE_MAX'>,
+  onBackgroundError: (error: unknown) => void = () => undefined,
+): Services {
+  const repos = createRepositories(dataSource);
+  const engine = new ScopeEngine(defaultCatalog());
+  const lastUsed = new LastUsedTracker(repos.apiKeys, onBackgroundError);
+  const authenticator = new KeyAuthenticator(repos.apiKeys, engine, {
+    cacheTtlMs: config.KEY_CACHE_TTL_MS,
+    cacheMax: config.KEY_CACHE_MAX,
+    onUsed: (key, at) => lastUsed.touch(key, at),
+  });
+  const keys = new KeyService(dataSource, repos, engine, {
+    keyChanged: (keyId) => {
+      authenticator.invalidate(keyId);
+      lastUsed.forget(keyId);
+    },
+  });
+  return { dataSource, repos, engine, keys, authenticator };
+}
