@@ -21,10 +21,9 @@ export async function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'MIGRAT
 
 /** The whole server on an open database; `main.ts` and the HTTP tests both start here. */
 export async function createApp(config: Config, dataSource: DataSource): Promise<App> {
-  let http: FastifyInstance | undefined;
-  const services = createServices(dataSource, config, (error) => http?.log.warn({ err: error }, 'background write failed'));
-  http = await createHttpServer(services, config);
-  const server = http;
+  // Background writes (lastUsedAt) only fail after requests, by which time `server` exists.
+  const services = createServices(dataSource, config, (error) => server.log.warn({ err: error }, 'background write failed'));
+  const server = await createHttpServer(services, config);
   return {
     http: server,
     services,

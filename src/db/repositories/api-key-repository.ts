@@ -1,5 +1,5 @@
 import { Brackets, type DataSource, type EntityManager } from 'typeorm';
-import { ApiKey, ApiKeySecret, ScopePolicy } from '../entities';
+import { ApiKey, ApiKeySecret, type ScopePolicy } from '../entities';
 
 export type KeyStatusFilter = 'ACTIVE' | 'REVOKED' | 'EXPIRED';
 
