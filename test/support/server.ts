@@ -1,0 +1,66 @@
+import { createApp, type App } from '../../src/app';
+import { loadConfig, type Config } from '../../src/config';
+import type { Actor } from '../../src/domain/actor';
+import type { CreateKeyInput } from '../../src/domain/keys/key-input';
+import { createTestDatabase, type TestDatabase } from './database';
+
+export interface TestServer {
+  readonly app: App;
+  readonly db: TestDatabase;
+  readonly url: string;
+  /** An account to put keys in; created on first use. */
+  account(slug?: string): Promise<{ id: number; slug: string }>;
+  /** Mints a key through the same service the API and CLI use, as the operator. */
+  mintKey(input: Partial<CreateKeyInput> & { account?: string }): Promise<{ id: number; secret: string }>;
+  /** POSTs a GraphQL operation, returning status, headers and parsed body. */
+  graphql(
+    query: string,
+    options?: { key?: string; variables?: Record<string, unknown>; headers?: Record<string, string> },
+  ): Promise<{ status: number; headers: Headers; body: GraphQLBody }>;
+  close(): Promise<void>;
+}
+
+export interface GraphQLBody {
+  data?: Record<string, any> | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
+}
+
+/** The real server on a real database, listening on an ephemeral loopback port. */
+export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+  const db = await createTestDatabase();
+  const config: Config = { ...loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: db.url }), ...overrides };
+  const app = await createApp(config, db.dataSource);
+  const address = await app.http.listen({ host: '127.0.0.1', port: 0 });
+  const url = `${address}/graphql`;
+
+  const account = async (slug = 'acme') => app.services.repos.accounts.findOrCreate(slug, slug);
+
+  return {
+    app,
+    db,
+    url,
+    account,
+    async mintKey({ account: slug, ...input }) {
+      const { id: accountId } = await account(slug);
+      const actor: Actor = { kind: 'operator', accountId };
+      const { key, secret } = await app.services.keys.create(actor, { name: 'test key', ...input });
+      return { id: key.id, secret };
+    },
+    async graphql(query, options = {}) {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(options.key ? { authorization: `Bearer ${options.key}` } : {}),
+          ...options.headers,
+        },
+        body: JSON.stringify({ query, variables: options.variables }),
+      });
+      return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLBody };
+    },
+    async close() {
+      await app.http.close();
+      await db.drop();
+    },
+  };
+}
