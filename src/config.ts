@@ -15,16 +15,25 @@ const databaseUrl = z
     message: 'must be mysql://user:pass@host:port/db or sqlite:path/to/file.sqlite',
   });
 
+// Not z.coerce.number(): it reads an empty string as 0, so `PORT=` would silently
+// listen on a random port and `KEY_CACHE_TTL_MS=` would turn the key cache off.
+const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  PORT: wholeNumber(0, 65535).default(4000),
   DATABASE_URL: databaseUrl.default('sqlite:./data/scopeql.sqlite'),
   MIGRATIONS_RUN: booleanString.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** How long a verified key is served from memory; revocation in this process clears it at once. */
-  KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
-  KEY_CACHE_MAX: z.coerce.number().int().min(0).default(10_000),
+  KEY_CACHE_TTL_MS: wholeNumber(0, 60_000).default(5_000),
+  KEY_CACHE_MAX: wholeNumber(0).default(10_000),
   /** Trust X-Forwarded-For from these proxies (fastify trustProxy syntax); off by default so clients cannot spoof their address past an IP allowlist. */
   TRUST_PROXY: z.string().default(''),
 });

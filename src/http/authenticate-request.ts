@@ -18,7 +18,19 @@ export async function authenticateRequest(services: Services, request: FastifyRe
       origin: request.headers.origin,
     });
   } catch (error) {
-    if (!isAppError(error)) throw error;
+    if (!isAppError(error)) {
+      // A fault, not a refusal (the database is down, say). Apollo would answer a
+      // masked 500 without running any plugin, so nothing would log it and the
+      // client would get no request id to quote: log it here under the id we send.
+      request.log.error({ err: error, requestId: request.id }, 'authentication failed unexpectedly');
+      throw new GraphQLError('Internal server error', {
+        extensions: {
+          code: 'INTERNAL_SERVER_ERROR',
+          requestId: request.id,
+          http: { status: 500, headers: new Map([['x-request-id', request.id]]) },
+        },
+      });
+    }
     const headers = new Map(Object.entries(headersFor(error.code)));
     throw new GraphQLError(error.message, {
       extensions: { ...error.extensions, http: { status: HTTP_STATUS[error.code], headers } },

@@ -13,6 +13,10 @@ export function formatError(formatted: GraphQLFormattedError): GraphQLFormattedE
     message: 'Internal server error',
     locations: formatted.locations,
     path: formatted.path,
-    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    // A request id set on purpose (authenticate-request.ts) is safe to keep: it only points into the log.
+    extensions: {
+      code: 'INTERNAL_SERVER_ERROR',
+      ...(typeof formatted.extensions?.requestId === 'string' ? { requestId: formatted.extensions.requestId } : {}),
+    },
   };
 }

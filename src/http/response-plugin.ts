@@ -35,7 +35,9 @@ export function responsePlugin(logger: FastifyBaseLogger): ApolloServerPlugin<Gr
             }
           }
           if (!document || !operation || errors.length === 0) return;
-          const denied = deniedRootScopes(rootResponseKeys(document, operation), result.data, errors);
+          const denied =
+            deniedRootScopes(rootResponseKeys(document, operation), result.data, errors) ??
+            scopesThatNulledData(result.data, errors);
           if (denied) {
             response.http.status = 403;
             response.http.headers.set('www-authenticate', insufficientScopeChallenge(denied));
@@ -46,6 +48,24 @@ export function responsePlugin(logger: FastifyBaseLogger): ApolloServerPlugin<Gr
       };
     },
   };
+}
+
+/**
+ * A denied field below the root nulls all of `data` when every field between it
+ * and the root is non-null (`{ viewer { apiKey { name } } }` without keys:read).
+ * No data was returned, so the contract's "200 when any data is returned" does
+ * not hold: answer 403 as for a denied root field, unless a fault is also to
+ * blame (then 500 applies).
+ */
+function scopesThatNulledData(
+  data: Record<string, unknown> | null | undefined,
+  errors: readonly GraphQLFormattedError[],
+): string[] | undefined {
+  if (data !== null) return undefined;
+  if (errors.some((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR')) return undefined;
+  const scopeErrors = errors.filter((e) => e.extensions?.code === 'SCOPE_REQUIRED');
+  if (scopeErrors.length === 0) return undefined;
+  return [...new Set(scopeErrors.flatMap((e) => (e.extensions?.missingScopes as string[] | undefined) ?? []))];
 }
 
 /** The missing scopes when every root field came back null with SCOPE_REQUIRED at its own path. */

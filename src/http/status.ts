@@ -14,6 +14,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   SCOPE_REQUIRED: 403,
   BAD_USER_INPUT: 400,
   NOT_FOUND: 200,
+  // A business rule refusing a well-formed request: 409 only if it ever stopped a request before execution.
+  CAPACITY_EXCEEDED: 409,
   RATE_LIMITED: 429,
   QUERY_TOO_COMPLEX: 400,
   INTERNAL_SERVER_ERROR: 500,

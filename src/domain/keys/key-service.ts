@@ -29,6 +29,17 @@ export class KeyService {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
+  /**
+   * Every check `create` makes that needs no account, so a caller that must
+   * create something first (the CLI's new account) can fail before writing it.
+   */
+  precheck(input: CreateKeyInput): void {
+    const valid = validateKeyInput(this.engine, input, this.now());
+    if (valid.type === 'PUBLISHABLE') {
+      this.engine.assertReadOnly({ keyType: valid.type, scopes: valid.scopes, bundles: valid.bundles, policies: [] });
+    }
+  }
+
   async create(actor: Actor, input: CreateKeyInput): Promise<CreatedKey> {
     const valid = validateKeyInput(this.engine, input, this.now());
     const policies = await this.visiblePolicies(actor.accountId, valid.policyIds);

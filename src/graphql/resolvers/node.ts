@@ -1,4 +1,5 @@
 import { Account, ApiKey, ScopePolicy } from '../../db/entities';
+import { scopeRequiredError, typeRequirementOf } from '../../scopes/directive';
 import type { GraphQLContext } from '../context';
 import type { Resolvers } from '../generated/resolvers';
 import { parseGlobalId } from '../global-id';
@@ -24,10 +25,20 @@ const typeNames = new Map<unknown, string>([
 
 export const nodeResolvers: Resolvers = {
   Query: {
-    node: async (_root, { id }, ctx) => {
+    node: async (_root, { id }, ctx, info) => {
       const parsed = parseGlobalId(id);
       const load = parsed && loaders[parsed.type];
-      return load ? ((await load(ctx, parsed.id)) as never) : null;
+      if (!load) return null;
+      // Check the type's requirement before looking the id up. The Node type
+      // resolver checks it too, but only for ids that exist, so a key without
+      // keys:read could tell its account's key ids that exist (SCOPE_REQUIRED)
+      // from those that do not (null). Checked here, every id of a type the key
+      // may not read gets the same answer, and no query runs.
+      const requirement = typeRequirementOf(info.schema, parsed.type);
+      if (requirement && !ctx.permissions.allows(requirement)) {
+        throw scopeRequiredError(requirement, ctx.permissions, parsed.type);
+      }
+      return (await load(ctx, parsed.id)) as never;
     },
   },
   Node: {

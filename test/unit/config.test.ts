@@ -1,0 +1,85 @@
+import { ConfigError, loadConfig } from '../../src/config';
+
+describe('loadConfig', () => {
+  it('has the documented defaults (contract section 6)', () => {
+    expect(loadConfig({})).toEqual({
+      NODE_ENV: 'development',
+      HOST: '127.0.0.1',
+      PORT: 4000,
+      DATABASE_URL: 'sqlite:./data/scopeql.sqlite',
+      MIGRATIONS_RUN: true,
+      LOG_LEVEL: 'info',
+      KEY_CACHE_TTL_MS: 5000,
+      KEY_CACHE_MAX: 10000,
+      TRUST_PROXY: '',
+    });
+  });
+
+  it('reads the values an operator sets', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      DATABASE_URL: 'mysql://scopeql:secret@db:3306/scopeql',
+      MIGRATIONS_RUN: 'false',
+    });
+    expect(config).toMatchObject({ PORT: 8080, HOST: '0.0.0.0', DATABASE_URL: 'mysql://scopeql:secret@db:3306/scopeql', MIGRATIONS_RUN: false });
+  });
+
+  it.each([
+    ['sqlite:/var/lib/scopeql/db.sqlite'],
+    ['sqlite:./data/other.sqlite'],
+    ['mysql://root@127.0.0.1:3306/scopeql'],
+    ['mysql://user:pass@host/db?charset=utf8mb4'],
+  ])('accepts DATABASE_URL %s', (url) => {
+    expect(loadConfig({ DATABASE_URL: url }).DATABASE_URL).toBe(url);
+  });
+
+  it.each([
+    ['MIGRATIONS_RUN', '0', false],
+    ['MIGRATIONS_RUN', '1', true],
+    ['MIGRATIONS_RUN', 'true', true],
+    ['PORT', '0', 0],
+    ['PORT', '65535', 65535],
+  ])('reads %s=%s as %p', (name, value, expected) => {
+    expect(loadConfig({ [name]: value })[name as 'PORT']).toBe(expected);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['PORT', '80.5'],
+    // An empty PORT= must not silently mean "any free port".
+    ['PORT', ''],
+    ['DATABASE_URL', 'postgres://localhost/scopeql'],
+    ['DATABASE_URL', 'mysql://localhost'],
+    ['DATABASE_URL', 'sqlite:'],
+    ['DATABASE_URL', './data/scopeql.sqlite'],
+    ['DATABASE_URL', ''],
+    ['MIGRATIONS_RUN', 'yes'],
+    ['MIGRATIONS_RUN', ''],
+    ['LOG_LEVEL', 'verbose'],
+    ['NODE_ENV', 'staging'],
+    ['KEY_CACHE_TTL_MS', '-5'],
+    ['KEY_CACHE_TTL_MS', ''],
+  ])('refuses %s=%j with a ConfigError naming the variable', (name, value) => {
+    let error: unknown;
+    try {
+      loadConfig({ [name]: value });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(new RegExp(`\\b${name}\\b`));
+  });
+
+  it('names every bad variable at once', () => {
+    expect(() => loadConfig({ PORT: 'x', MIGRATIONS_RUN: 'maybe' })).toThrow(/PORT[\s\S]*MIGRATIONS_RUN/);
+  });
+
+  it('never echoes a DATABASE_URL password back', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://u:hunter2@h/db' })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('hunter2') }),
+    );
+  });
+});
