@@ -4,6 +4,7 @@ import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastif
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from '../config';
 import { createContext, type GraphQLContext } from '../graphql/context';
+import { authorizeMutationsPlugin } from '../graphql/plugins/authorize-mutations';
 import { buildSchema } from '../graphql/schema';
 import type { Services } from '../services';
 import { authenticateRequest } from './authenticate-request';
@@ -31,7 +32,7 @@ export async function createHttpServer(services: Services, config: ServerConfig)
     schema: buildSchema(services.engine),
     formatError,
     includeStacktraceInErrorResponses: false,
-    plugins: [fastifyApolloDrainPlugin(app), responsePlugin(app.log)],
+    plugins: [fastifyApolloDrainPlugin(app), authorizeMutationsPlugin(), responsePlugin(app.log)],
   });
   await apollo.start();
 
