@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { KeyAuthenticator } from './auth/authenticator';
 import { LastUsedTracker } from './auth/last-used';
+import { ListedOrigins } from './auth/listed-origins';
 import type { Config } from './config';
 import { createRepositories, type Repositories } from './db/repositories';
 import { KeyService } from './domain/keys/key-service';
@@ -17,6 +18,7 @@ export interface Services {
   readonly engine: ScopeEngine;
   readonly keys: KeyService;
   readonly authenticator: KeyAuthenticator;
+  readonly listedOrigins: ListedOrigins;
 }
 
 export function createServices(
@@ -32,11 +34,13 @@ export function createServices(
     cacheMax: config.KEY_CACHE_MAX,
     onUsed: (key, at) => lastUsed.touch(key, at),
   });
+  const listedOrigins = new ListedOrigins(repos.apiKeys);
   const keys = new KeyService(dataSource, repos, engine, {
     keyChanged: (keyId) => {
       authenticator.invalidate(keyId);
       lastUsed.forget(keyId);
+      listedOrigins.invalidate();
     },
   });
-  return { dataSource, repos, engine, keys, authenticator };
+  return { dataSource, repos, engine, keys, authenticator, listedOrigins };
 }

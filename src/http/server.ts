@@ -8,6 +8,7 @@ import { authorizeMutationsPlugin } from '../graphql/plugins/authorize-mutations
 import { buildSchema } from '../graphql/schema';
 import type { Services } from '../services';
 import { authenticateRequest } from './authenticate-request';
+import { registerCors } from './cors';
 import { formatError } from './format-error';
 import { responsePlugin } from './response-plugin';
 
@@ -36,9 +37,10 @@ export async function createHttpServer(services: Services, config: ServerConfig)
   });
   await apollo.start();
 
+  registerCors(app, '/graphql', services.listedOrigins);
   await app.register(fastifyApollo(apollo), {
     path: '/graphql',
-    method: ['GET', 'POST', 'OPTIONS'],
+    method: ['GET', 'POST'],
     context: async (request) => createContext(services, await authenticateRequest(services, request), request.id),
   });
 

@@ -57,6 +57,19 @@ export class ApiKeyRepository {
     return qb.getMany();
   }
 
+  /** Every origin listed by a publishable key that is not revoked (expiry is rechecked per request). */
+  async listedOrigins(): Promise<string[]> {
+    const rows = await this.dataSource
+      .getRepository(ApiKey)
+      .createQueryBuilder('key')
+      .select(['key.id', 'key.allowedOrigins'])
+      .where('key.type = :type', { type: 'PUBLISHABLE' })
+      .andWhere('key.revokedAt IS NULL')
+      .andWhere('key.allowedOrigins IS NOT NULL')
+      .getMany();
+    return [...new Set(rows.flatMap((row) => row.allowedOrigins ?? []))];
+  }
+
   /** Policies of many keys in one query, for the per-request DataLoader. */
   async policiesOfKeys(keyIds: readonly number[]): Promise<Map<number, ScopePolicy[]>> {
     const byKey = new Map<number, ScopePolicy[]>(keyIds.map((id) => [id, []]));

@@ -70,6 +70,8 @@ export class KeyService {
       ),
     );
     key.policies = policies;
+    // A new publishable key may list origins that CORS must now answer for.
+    this.listener.keyChanged(key.id);
     return { key, secret };
   }
 
