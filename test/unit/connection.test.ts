@@ -1,15 +1,6 @@
-import { AppError } from '../../src/errors';
+import { thrown } from '../support/thrown';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageRequest, toConnection } from '../../src/graphql/connection';
 
-function thrown(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('did not throw');
-}
 
 const rows = (...ids: number[]) => ids.map((id) => ({ id }));
 

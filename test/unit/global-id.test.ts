@@ -1,17 +1,8 @@
-import { AppError } from '../../src/errors';
+import { thrown } from '../support/thrown';
 import { expectGlobalId, parseGlobalId, toGlobalId } from '../../src/graphql/global-id';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64url');
 
-function thrown(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('did not throw');
-}
 
 describe('global ids', () => {
   it.each([
