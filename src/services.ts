@@ -4,7 +4,11 @@ import { LastUsedTracker } from './auth/last-used';
 import { ListedOrigins } from './auth/listed-origins';
 import type { Config } from './config';
 import { createRepositories, type Repositories } from './db/repositories';
+import { BookingService } from './domain/bookings/booking-service';
+import { CustomerService } from './domain/customers/customer-service';
 import { KeyService } from './domain/keys/key-service';
+import { ProductService } from './domain/products/product-service';
+import { ReportService } from './domain/reports/report-service';
 import { defaultCatalog } from './scopes/catalog';
 import { ScopeEngine } from './scopes/engine';
 
@@ -19,6 +23,10 @@ export interface Services {
   readonly keys: KeyService;
   readonly authenticator: KeyAuthenticator;
   readonly listedOrigins: ListedOrigins;
+  readonly products: ProductService;
+  readonly customers: CustomerService;
+  readonly bookings: BookingService;
+  readonly reports: ReportService;
 }
 
 export function createServices(
@@ -42,5 +50,16 @@ export function createServices(
       listedOrigins.invalidate();
     },
   });
-  return { dataSource, repos, engine, keys, authenticator, listedOrigins };
+  return {
+    dataSource,
+    repos,
+    engine,
+    keys,
+    authenticator,
+    listedOrigins,
+    products: new ProductService(dataSource, repos),
+    customers: new CustomerService(dataSource, repos),
+    bookings: new BookingService(dataSource, repos),
+    reports: new ReportService(repos),
+  };
 }

@@ -1,15 +1,24 @@
 import type { DataSource } from 'typeorm';
 import { AccountRepository } from './account-repository';
 import { ApiKeyRepository } from './api-key-repository';
+import { BookingRepository } from './booking-repository';
+import { CustomerRepository } from './customer-repository';
 import { PolicyRepository } from './policy-repository';
+import { ProductRepository } from './product-repository';
 
-export { AccountRepository, ApiKeyRepository, PolicyRepository };
+export { AccountRepository, ApiKeyRepository, BookingRepository, CustomerRepository, PolicyRepository, ProductRepository };
 export type { KeyBySecret, KeyStatusFilter } from './api-key-repository';
+export type { BookingFilter, BookingPatch, BookingSummaryRow, BookingValues } from './booking-repository';
+export type { CustomerPatch, CustomerValues } from './customer-repository';
+export type { ProductPatch, ProductValues } from './product-repository';
 
 export interface Repositories {
   accounts: AccountRepository;
   apiKeys: ApiKeyRepository;
   policies: PolicyRepository;
+  products: ProductRepository;
+  customers: CustomerRepository;
+  bookings: BookingRepository;
 }
 
 export function createRepositories(dataSource: DataSource): Repositories {
@@ -17,5 +26,8 @@ export function createRepositories(dataSource: DataSource): Repositories {
     accounts: new AccountRepository(dataSource),
     apiKeys: new ApiKeyRepository(dataSource),
     policies: new PolicyRepository(dataSource),
+    products: new ProductRepository(dataSource),
+    customers: new CustomerRepository(dataSource),
+    bookings: new BookingRepository(dataSource),
   };
 }

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { displayPrefix, generateKey, hashKey } from '../../auth/key-format';
 import type { ApiKey, ScopePolicy } from '../../db/entities';
+import { writeTransaction } from '../../db/write-transaction';
 import type { KeyStatusFilter, Repositories } from '../../db/repositories';
 import { AppError, notFound } from '../../errors';
 import type { ScopeEngine } from '../../scopes/engine';
@@ -48,7 +49,7 @@ export class KeyService {
     this.assertNoEscalation(actor, this.engine.grantsOf(grant), 'grant');
 
     const secret = generateKey(valid.type);
-    const key = await this.dataSource.transaction((manager) =>
+    const key = await writeTransaction(this.dataSource, (manager) =>
       this.repos.apiKeys.insertWithSecret(
         manager,
         {

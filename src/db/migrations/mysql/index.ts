@@ -1,5 +1,6 @@
 // Every MySQL/MariaDB migration, oldest first. A new one from `npm run migration:generate` is added here.
 import { BuiltInPolicies1795553190000 } from '../built-in-policies';
+import { Bookings1795553684798 } from './1795553684798-Bookings';
 import { Initial1795553181587 } from './1795553181587-Initial';
 
-export const mysqlMigrations = [Initial1795553181587, BuiltInPolicies1795553190000];
+export const mysqlMigrations = [Initial1795553181587, BuiltInPolicies1795553190000, Bookings1795553684798];

@@ -1,5 +1,6 @@
 // Every SQLite migration, oldest first. A new one from `npm run migration:generate` is added here.
 import { BuiltInPolicies1795553190000 } from '../built-in-policies';
+import { Bookings1795553686957 } from './1795553686957-Bookings';
 import { Initial1795553182845 } from './1795553182845-Initial';
 
-export const sqliteMigrations = [Initial1795553182845, BuiltInPolicies1795553190000];
+export const sqliteMigrations = [Initial1795553182845, BuiltInPolicies1795553190000, Bookings1795553686957];

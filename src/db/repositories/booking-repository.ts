@@ -1,0 +1,184 @@
+import { In, type DataSource, type EntityManager } from 'typeorm';
+import { Booking, type BookingStatus } from '../entities';
+import { isMySqlFamily } from '../write-transaction';
+
+export type BookingValues = Pick<
+  Booking,
+  'accountId' | 'reference' | 'productId' | 'customerId' | 'startsAt' | 'endsAt' | 'quantity' | 'status' | 'totalCents' | 'notes'
+>;
+export type BookingPatch = Partial<Pick<Booking, 'startsAt' | 'endsAt' | 'quantity' | 'totalCents' | 'notes'>>;
+
+export interface BookingFilter {
+  status?: BookingStatus;
+  /** Bookings starting at or after this moment. */
+  from?: Date;
+  /** Bookings starting before this moment. */
+  to?: Date;
+  productId?: number;
+  customerId?: number;
+}
+
+export interface BookingSummaryRow {
+  productId: number;
+  productName: string;
+  status: BookingStatus;
+  bookings: number;
+  quantity: number;
+  totalCents: number;
+}
+
+type Page = { limit: number; beforeId?: number };
+
+/** Reads and writes of bookings, always scoped by account (or by a product already found in it). */
+export class BookingRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  findInAccount(accountId: number, id: number, manager: EntityManager = this.dataSource.manager): Promise<Booking | null> {
+    return manager.getRepository(Booking).findOneBy({ accountId, id });
+  }
+
+  /** The booking, held until the transaction ends (MySQL), so a concurrent cancel waits for an update. */
+  lockInAccount(manager: EntityManager, accountId: number, id: number): Promise<Booking | null> {
+    const qb = manager
+      .getRepository(Booking)
+      .createQueryBuilder('booking')
+      .where('booking.accountId = :accountId AND booking.id = :id', { accountId, id });
+    if (isMySqlFamily(this.dataSource)) qb.setLock('pessimistic_write');
+    return qb.getOne();
+  }
+
+  async findByIds(accountId: number, ids: readonly number[]): Promise<Booking[]> {
+    if (ids.length === 0) return [];
+    return this.dataSource.getRepository(Booking).findBy({ accountId, id: In([...new Set(ids)]) });
+  }
+
+  /** Newest first, keyset on id; filters on status, start time, product and customer. */
+  listInAccount(accountId: number, page: Page, filter: BookingFilter = {}): Promise<Booking[]> {
+    const qb = this.dataSource
+      .getRepository(Booking)
+      .createQueryBuilder('booking')
+      .where('booking.accountId = :accountId', { accountId })
+      .orderBy('booking.id', 'DESC')
+      .take(page.limit);
+    if (page.beforeId !== undefined) qb.andWhere('booking.id < :beforeId', { beforeId: page.beforeId });
+    if (filter.status) qb.andWhere('booking.status = :status', { status: filter.status });
+    if (filter.from) qb.andWhere('booking.startsAt >= :from', { from: filter.from });
+    if (filter.to) qb.andWhere('booking.startsAt < :to', { to: filter.to });
+    if (filter.productId !== undefined) qb.andWhere('booking.productId = :productId', { productId: filter.productId });
+    if (filter.customerId !== undefined) qb.andWhere('booking.customerId = :customerId', { customerId: filter.customerId });
+    return qb.getMany();
+  }
+
+  /**
+   * Confirmed bookings of a product overlapping [startsAt, endsAt). Bookings
+   * last at most `maxDurationMs`, so one overlapping the window starts after
+   * `startsAt - maxDurationMs`: that lower bound keeps the scan of the
+   * (productId, status, startsAt) index to the window instead of the
+   * product's whole history.
+   */
+  confirmedOverlapping(
+    productId: number,
+    window: { startsAt: Date; endsAt: Date },
+    options: { maxDurationMs: number; excludeId?: number },
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Pick<Booking, 'id' | 'startsAt' | 'endsAt' | 'quantity'>[]> {
+    const qb = manager
+      .getRepository(Booking)
+      .createQueryBuilder('booking')
+      .select(['booking.id', 'booking.startsAt', 'booking.endsAt', 'booking.quantity'])
+      .where('booking.productId = :productId', { productId })
+      .andWhere("booking.status = 'CONFIRMED'")
+      .andWhere('booking.startsAt < :endsAt', { endsAt: window.endsAt })
+      .andWhere('booking.startsAt > :earliest', { earliest: new Date(window.startsAt.getTime() - options.maxDurationMs) })
+      .andWhere('booking.endsAt > :startsAt', { startsAt: window.startsAt });
+    if (options.excludeId !== undefined) qb.andWhere('booking.id <> :excludeId', { excludeId: options.excludeId });
+    return qb.getMany();
+  }
+
+  /**
+   * Null when the reference is already taken in the account (the unique
+   * index says so), for the caller to retry with another. A duplicate-key
+   * error fails only the statement on both engines, not the transaction.
+   */
+  async tryInsert(manager: EntityManager, values: BookingValues): Promise<Booking | null> {
+    try {
+      const { identifiers } = await manager.getRepository(Booking).insert(values);
+      return await manager.getRepository(Booking).findOneByOrFail({ id: identifiers[0]!.id as number });
+    } catch (error) {
+      if (isUniqueViolation(error)) return null;
+      throw error;
+    }
+  }
+
+  async update(manager: EntityManager, id: number, patch: BookingPatch): Promise<void> {
+    if (Object.keys(patch).length > 0) await manager.getRepository(Booking).update({ id }, patch);
+  }
+
+  async markCancelled(manager: EntityManager, id: number, at: Date): Promise<void> {
+    await manager.getRepository(Booking).update({ id, status: 'CONFIRMED' }, { status: 'CANCELLED', cancelledAt: at });
+  }
+
+  /**
+   * A page of bookings (newest first) for each of many customers in ONE
+   * query: ROW_NUMBER() numbers each customer's bookings, the outer query
+   * keeps the first `limit` of each (MariaDB 10.2+, SQLite 3.25+). The
+   * (customerId, id) index serves the partitions.
+   */
+  pageByCustomers(accountId: number, customerIds: readonly number[], page: Page): Promise<Booking[]> {
+    if (customerIds.length === 0) return Promise.resolve([]);
+    const ranked = this.dataSource
+      .getRepository(Booking)
+      .createQueryBuilder('ranked')
+      .select('ranked.id', 'id')
+      .addSelect('ROW_NUMBER() OVER (PARTITION BY ranked.customerId ORDER BY ranked.id DESC)', 'rn')
+      .where('ranked.accountId = :accountId', { accountId })
+      .andWhere('ranked.customerId IN (:...customerIds)', { customerIds: [...new Set(customerIds)] });
+    if (page.beforeId !== undefined) ranked.andWhere('ranked.id < :beforeId', { beforeId: page.beforeId });
+    return this.dataSource
+      .getRepository(Booking)
+      .createQueryBuilder('booking')
+      .where(`booking.id IN (SELECT numbered.id FROM (${ranked.getQuery()}) numbered WHERE numbered.rn <= :limit)`)
+      .setParameters({ ...ranked.getParameters(), limit: page.limit })
+      .orderBy('booking.customerId', 'ASC')
+      .addOrderBy('booking.id', 'DESC')
+      .getMany();
+  }
+
+  /**
+   * Counts and sums per product and status of bookings starting in [from, to).
+   * mysql2 returns SUM() as a decimal string (COUNT() as a number), SQLite
+   * returns numbers: everything is converted here, so callers get numbers.
+   */
+  async summary(accountId: number, from: Date, to: Date): Promise<BookingSummaryRow[]> {
+    const rows: Record<string, unknown>[] = await this.dataSource
+      .getRepository(Booking)
+      .createQueryBuilder('booking')
+      .innerJoin('booking.product', 'product')
+      .select('booking.productId', 'productId')
+      .addSelect('product.name', 'productName')
+      .addSelect('booking.status', 'status')
+      .addSelect('COUNT(*)', 'bookings')
+      .addSelect('SUM(booking.quantity)', 'quantity')
+      .addSelect('SUM(booking.totalCents)', 'totalCents')
+      .where('booking.accountId = :accountId', { accountId })
+      .andWhere('booking.startsAt >= :from AND booking.startsAt < :to', { from, to })
+      .groupBy('booking.productId')
+      .addGroupBy('product.name')
+      .addGroupBy('booking.status')
+      .getRawMany();
+    return rows.map((row) => ({
+      productId: Number(row.productId),
+      productName: String(row.productName),
+      status: row.status as BookingStatus,
+      bookings: Number(row.bookings),
+      quantity: Number(row.quantity),
+      totalCents: Number(row.totalCents),
+    }));
+  }
+}
+
+/** MySQL ER_DUP_ENTRY, SQLite SQLITE_CONSTRAINT_UNIQUE (reference is booking's only unique key besides the id). */
+function isUniqueViolation(error: unknown): boolean {
+  const driverError = (error as { driverError?: { errno?: unknown; code?: unknown } } | null)?.driverError;
+  return driverError?.errno === 1062 || driverError?.code === 'SQLITE_CONSTRAINT_UNIQUE';
+}

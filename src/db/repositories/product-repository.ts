@@ -1,0 +1,60 @@
+import { In, type DataSource, type EntityManager } from 'typeorm';
+import { Product } from '../entities';
+import { isMySqlFamily } from '../write-transaction';
+
+export type ProductValues = Pick<Product, 'accountId' | 'name' | 'description' | 'priceCents' | 'capacity'>;
+export type ProductPatch = Partial<Pick<Product, 'name' | 'description' | 'priceCents' | 'capacity'>>;
+
+/**
+ * Reads and writes of products, always scoped by account: a row of another
+ * account is simply not found. Methods that take a manager run inside the
+ * caller's write transaction.
+ */
+export class ProductRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  findInAccount(accountId: number, id: number, manager: EntityManager = this.dataSource.manager): Promise<Product | null> {
+    return manager.getRepository(Product).findOneBy({ accountId, id });
+  }
+
+  async findByIds(accountId: number, ids: readonly number[]): Promise<Product[]> {
+    if (ids.length === 0) return [];
+    return this.dataSource.getRepository(Product).findBy({ accountId, id: In([...new Set(ids)]) });
+  }
+
+  /**
+   * Reads the product and holds it until the transaction ends, so capacity
+   * checks for one product run one after another. MySQL: `FOR UPDATE`.
+   * SQLite has no row locks (TypeORM refuses setLock there); writeTransaction
+   * already holds the database's single write lock, which is stronger.
+   */
+  lockInAccount(manager: EntityManager, accountId: number, id: number): Promise<Product | null> {
+    const qb = manager
+      .getRepository(Product)
+      .createQueryBuilder('product')
+      .where('product.accountId = :accountId AND product.id = :id', { accountId, id });
+    if (isMySqlFamily(this.dataSource)) qb.setLock('pessimistic_write');
+    return qb.getOne();
+  }
+
+  /** Newest first, keyset on id: pages stay put while products are added. */
+  listInAccount(accountId: number, page: { limit: number; beforeId?: number }): Promise<Product[]> {
+    const qb = this.dataSource
+      .getRepository(Product)
+      .createQueryBuilder('product')
+      .where('product.accountId = :accountId', { accountId })
+      .orderBy('product.id', 'DESC')
+      .take(page.limit);
+    if (page.beforeId !== undefined) qb.andWhere('product.id < :beforeId', { beforeId: page.beforeId });
+    return qb.getMany();
+  }
+
+  async insert(manager: EntityManager, values: ProductValues): Promise<Product> {
+    const { identifiers } = await manager.getRepository(Product).insert(values);
+    return manager.getRepository(Product).findOneByOrFail({ id: identifiers[0]!.id as number });
+  }
+
+  async update(manager: EntityManager, accountId: number, id: number, patch: ProductPatch): Promise<void> {
+    if (Object.keys(patch).length > 0) await manager.getRepository(Product).update({ accountId, id }, patch);
+  }
+}
