@@ -1,4 +1,4 @@
-import { Account, ApiKey, ScopePolicy } from '../../db/entities';
+import { Account, ApiKey, Booking, Customer, Product, ScopePolicy } from '../../db/entities';
 import { scopeRequiredError, typeRequirementOf } from '../../scopes/directive';
 import type { GraphQLContext } from '../context';
 import type { Resolvers } from '../generated/resolvers';
@@ -15,12 +15,18 @@ const loaders: Record<string, NodeLoader> = {
   ApiKey: (ctx, id) => ctx.loaders.keyInAccount.load(id),
   Account: (ctx, id) => (id === ctx.auth.account.id ? ctx.auth.account : null),
   ScopePolicy: async (ctx, id) => (await ctx.services.repos.policies.findVisibleByIds(ctx.actor.accountId, [id]))[0] ?? null,
+  Product: (ctx, id) => ctx.loaders.product.load(id),
+  Customer: (ctx, id) => ctx.loaders.customer.load(id),
+  Booking: (ctx, id) => ctx.loaders.booking.load(id),
 };
 
 const typeNames = new Map<unknown, string>([
   [ApiKey, 'ApiKey'],
   [Account, 'Account'],
   [ScopePolicy, 'ScopePolicy'],
+  [Product, 'Product'],
+  [Customer, 'Customer'],
+  [Booking, 'Booking'],
 ]);
 
 export const nodeResolvers: Resolvers = {

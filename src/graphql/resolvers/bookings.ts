@@ -1,0 +1,62 @@
+import { AppError } from '../../errors';
+import { pageRequest, toConnection } from '../connection';
+import type { GraphQLContext } from '../context';
+import type { BookingFilter, Resolvers } from '../generated/resolvers';
+import { expectGlobalId, toGlobalId } from '../global-id';
+
+/** Thin: arguments in, service call, result out. Capacity and validation live in the booking service. */
+export const bookingResolvers: Resolvers = {
+  Query: {
+    bookings: async (_root, { filter, ...args }, ctx) => {
+      const request = pageRequest(args);
+      const criteria = await bookingCriteria(ctx, filter ?? {});
+      return toConnection(await ctx.services.bookings.list(ctx.actor.accountId, request, criteria), request);
+    },
+  },
+  Mutation: {
+    createBooking: async (_root, { input }, ctx) => ({
+      booking: await ctx.services.bookings.create(ctx.actor.accountId, {
+        ...input,
+        productId: expectGlobalId(input.productId, 'Product', 'productId'),
+        customerId: expectGlobalId(input.customerId, 'Customer', 'customerId'),
+      }),
+    }),
+    updateBooking: async (_root, { input: { id, ...patch } }, ctx) => ({
+      booking: await ctx.services.bookings.update(ctx.actor.accountId, expectGlobalId(id, 'Booking', 'id'), patch),
+    }),
+    cancelBooking: async (_root, { input }, ctx) => ({
+      booking: await ctx.services.bookings.cancel(ctx.actor.accountId, expectGlobalId(input.id, 'Booking', 'id')),
+    }),
+  },
+  Booking: {
+    id: (booking) => toGlobalId('Booking', booking.id),
+    // Through the request's loaders: a page of N bookings costs one query per relation.
+    product: (booking, _args, ctx) => ctx.loaders.product.load(booking.productId),
+    customer: (booking, _args, ctx) => (booking.customerId === null ? null : ctx.loaders.customer.load(booking.customerId)),
+  },
+};
+
+/**
+ * Decodes the filter's ids and checks that they name rows of the caller's
+ * account, so that filtering by another account's product answers NOT_FOUND
+ * exactly as a product that never existed does (not a silently empty page).
+ * The lookups go through the loaders, which then already hold the rows that
+ * `Booking.product` / `Booking.customer` will ask for.
+ */
+async function bookingCriteria(ctx: GraphQLContext, filter: BookingFilter) {
+  const productId = filter.productId == null ? undefined : expectGlobalId(filter.productId, 'Product', 'filter.productId');
+  const customerId = filter.customerId == null ? undefined : expectGlobalId(filter.customerId, 'Customer', 'filter.customerId');
+  const [product, customer] = await Promise.all([
+    productId === undefined ? undefined : ctx.loaders.product.load(productId),
+    customerId === undefined ? undefined : ctx.loaders.customer.load(customerId),
+  ]);
+  if (product === null) throw new AppError('NOT_FOUND', 'Product not found', { field: 'filter.productId' });
+  if (customer === null) throw new AppError('NOT_FOUND', 'Customer not found', { field: 'filter.customerId' });
+  return {
+    status: filter.status ?? undefined,
+    from: filter.from ?? undefined,
+    to: filter.to ?? undefined,
+    productId,
+    customerId,
+  };
+}

@@ -1,0 +1,76 @@
+import type { Logger } from 'typeorm';
+import { startTestServer, type TestServer } from '../support/server';
+import { createCatalog } from './domain-fixtures';
+
+/**
+ * Issue 4 item 6: the SQL statements one GraphQL request runs do not grow with
+ * the page. Every statement TypeORM sends goes through the DataSource's logger
+ * (`logQuery` is called by each driver's QueryRunner before it executes,
+ * whatever `logging` says), so a counting logger installed with the public
+ * `setOptions` sees them all, transactions and raw queries included.
+ */
+let server: TestServer;
+let key: string;
+const statements: string[] = [];
+
+const countingLogger: Logger = {
+  logQuery: (query) => void statements.push(query),
+  logQueryError: () => undefined,
+  logQuerySlow: () => undefined,
+  logSchemaBuild: () => undefined,
+  logMigration: () => undefined,
+  log: () => undefined,
+};
+
+beforeAll(async () => {
+  // A long key cache: a key lookup must not land in one request's count and not another's.
+  server = await startTestServer({ KEY_CACHE_TTL_MS: 60_000 });
+  ({ secret: key } = await server.mintKey({ scopes: ['products:read', 'customers:read', 'bookings:read'] }));
+  // 100 customers with one to three bookings each, spread over 4 products.
+  await createCatalog(server, 'acme', { products: 4, customers: 100, bookings: 200 });
+  server.db.dataSource.setOptions({ logger: countingLogger });
+  // The first request writes lastUsedAt (at most once a minute): keep it out of the counts.
+  await server.graphql('{ viewer { effectiveScopes } }', { key });
+  await new Promise((resolve) => setTimeout(resolve, 200));
+});
+afterAll(() => server.close());
+
+async function statementsFor(query: string, first: number): Promise<string[]> {
+  statements.length = 0;
+  const res = await server.graphql(query, { key, variables: { first } });
+  expect(res.body.errors).toBeUndefined();
+  // The page really is that long, and every row asked for its relations.
+  const edges = Object.values(res.body.data!)[0].edges;
+  expect(edges).toHaveLength(first);
+  return [...statements];
+}
+
+const BOOKINGS = 'query ($first: Int) { bookings(first: $first) { edges { node { reference product { name } customer { name email } } } } }';
+const CUSTOMERS = 'query ($first: Int) { customers(first: $first) { edges { node { name bookings { edges { node { reference } } } } } } }';
+
+it('a page of 100 bookings with product and customer runs as many statements as a page of 5', async () => {
+  const five = await statementsFor(BOOKINGS, 5);
+  const hundred = await statementsFor(BOOKINGS, 100);
+  expect(hundred).toHaveLength(five.length);
+  // The page, its products, its customers.
+  expect(hundred).toHaveLength(3);
+});
+
+it('a page of 100 customers with their bookings runs as many statements as a page of 5', async () => {
+  const five = await statementsFor(CUSTOMERS, 5);
+  const hundred = await statementsFor(CUSTOMERS, 100);
+  expect(hundred).toHaveLength(five.length);
+  // The page, and every customer's bookings at once.
+  expect(hundred).toHaveLength(2);
+});
+
+it('aliases asking different pages of Customer.bookings cost one statement per distinct page', async () => {
+  const query = `query ($first: Int) { customers(first: $first) { edges { node {
+    a: bookings(first: 1) { edges { node { id } } }
+    b: bookings(first: 2) { edges { node { id } } }
+    c: bookings(first: 1) { edges { node { id } } } } } } }`;
+  const five = await statementsFor(query, 5);
+  expect(await statementsFor(query, 100)).toHaveLength(five.length);
+  // The page, then first: 1 (shared by a and c) and first: 2.
+  expect(five).toHaveLength(3);
+});
