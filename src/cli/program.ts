@@ -7,6 +7,7 @@ import { createServices, type Services } from '../services';
 import { isAppError } from '../errors';
 import { toGlobalId, expectGlobalId } from '../graphql/global-id';
 import { keyStatus } from '../auth/key-status';
+import { seedAccount } from '../domain/seed';
 
 export interface CliIO {
   /** Only results go here (a new key, a listing), so `KEY=$(npx scopeql keys create ...)` works. */
@@ -98,6 +99,22 @@ export function buildProgram(io: CliIO): Command {
         if (!account) throw new CliFailure(`No account "${opts.account}"`);
         const key = await services.keys.revoke({ kind: 'operator', accountId: account.id }, expectGlobalId(id, 'ApiKey', 'id'));
         io.stderr(`Revoked key "${key.name}" (${key.prefix}...).\n`);
+      });
+    });
+
+  program
+    .command('seed')
+    .description('load a small demo data set (products, customers, bookings) into an account; skipped if it has products')
+    .requiredOption('--account <slug>', 'account handle, created if new')
+    .action(async (opts: { account: string }) => {
+      await withServices(async (services) => {
+        const account = await services.repos.accounts.findOrCreate(opts.account, opts.account);
+        const result = await seedAccount(services, account.id);
+        io.stderr(
+          result.seeded
+            ? `Seeded account ${account.slug}: ${result.products} products, ${result.customers} customers, ${result.bookings} bookings (${result.cancelled} cancelled) over the next four weeks.\n`
+            : `Account ${account.slug} already has products: seed skipped, nothing changed.\n`,
+        );
       });
     });
 
