@@ -1,5 +1,6 @@
 import { Brackets, type DataSource, type EntityManager } from 'typeorm';
 import { ApiKey, ApiKeySecret, type ScopePolicy } from '../entities';
+import { newestFirstInAccount, type KeysetPage } from './account-scoped';
 
 export type KeyStatusFilter = 'ACTIVE' | 'REVOKED' | 'EXPIRED';
 
@@ -33,20 +34,13 @@ export class ApiKeyRepository {
     return this.dataSource.getRepository(ApiKey).findOne({ where: { id, accountId }, relations: { policies: true } });
   }
 
-  /** Newest first, keyset-paginated on id so pages stay stable while keys are added. */
   async listInAccount(
     accountId: number,
-    page: { limit: number; beforeId?: number },
+    page: KeysetPage,
     status: KeyStatusFilter | undefined,
     now: Date,
   ): Promise<ApiKey[]> {
-    const qb = this.dataSource
-      .getRepository(ApiKey)
-      .createQueryBuilder('key')
-      .where('key.accountId = :accountId', { accountId })
-      .orderBy('key.id', 'DESC')
-      .take(page.limit);
-    if (page.beforeId !== undefined) qb.andWhere('key.id < :beforeId', { beforeId: page.beforeId });
+    const qb = newestFirstInAccount(this.dataSource.getRepository(ApiKey), 'key', accountId, page);
     if (status === 'REVOKED') qb.andWhere('key.revokedAt IS NOT NULL');
     if (status === 'EXPIRED') qb.andWhere('key.revokedAt IS NULL').andWhere('key.expiresAt <= :now', { now });
     if (status === 'ACTIVE') {

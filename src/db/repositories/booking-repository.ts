@@ -1,6 +1,7 @@
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { Booking, type BookingStatus } from '../entities';
 import { isMySqlFamily } from '../write-transaction';
+import { lockedInAccount, newestFirstInAccount, type KeysetPage } from './account-scoped';
 
 export type BookingValues = Pick<
   Booking,
@@ -27,8 +28,6 @@ export interface BookingSummaryRow {
   totalCents: number;
 }
 
-type Page = { limit: number; beforeId?: number };
-
 /** Reads and writes of bookings, always scoped by account (or by a product already found in it). */
 export class BookingRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -39,12 +38,7 @@ export class BookingRepository {
 
   /** The booking, held until the transaction ends (MySQL), so a concurrent cancel waits for an update. */
   lockInAccount(manager: EntityManager, accountId: number, id: number): Promise<Booking | null> {
-    const qb = manager
-      .getRepository(Booking)
-      .createQueryBuilder('booking')
-      .where('booking.accountId = :accountId AND booking.id = :id', { accountId, id });
-    if (isMySqlFamily(this.dataSource)) qb.setLock('pessimistic_write');
-    return qb.getOne();
+    return lockedInAccount(manager, Booking, 'booking', accountId, id, isMySqlFamily(this.dataSource));
   }
 
   async findByIds(accountId: number, ids: readonly number[]): Promise<Booking[]> {
@@ -53,14 +47,8 @@ export class BookingRepository {
   }
 
   /** Newest first, keyset on id; filters on status, start time, product and customer. */
-  listInAccount(accountId: number, page: Page, filter: BookingFilter = {}): Promise<Booking[]> {
-    const qb = this.dataSource
-      .getRepository(Booking)
-      .createQueryBuilder('booking')
-      .where('booking.accountId = :accountId', { accountId })
-      .orderBy('booking.id', 'DESC')
-      .take(page.limit);
-    if (page.beforeId !== undefined) qb.andWhere('booking.id < :beforeId', { beforeId: page.beforeId });
+  listInAccount(accountId: number, page: KeysetPage, filter: BookingFilter = {}): Promise<Booking[]> {
+    const qb = newestFirstInAccount(this.dataSource.getRepository(Booking), 'booking', accountId, page);
     if (filter.status) qb.andWhere('booking.status = :status', { status: filter.status });
     if (filter.from) qb.andWhere('booking.startsAt >= :from', { from: filter.from });
     if (filter.to) qb.andWhere('booking.startsAt < :to', { to: filter.to });
@@ -124,7 +112,7 @@ export class BookingRepository {
    * keeps the first `limit` of each (MariaDB 10.2+, SQLite 3.25+). The
    * (customerId, id) index serves the partitions.
    */
-  pageByCustomers(accountId: number, customerIds: readonly number[], page: Page): Promise<Booking[]> {
+  pageByCustomers(accountId: number, customerIds: readonly number[], page: KeysetPage): Promise<Booking[]> {
     if (customerIds.length === 0) return Promise.resolve([]);
     const ranked = this.dataSource
       .getRepository(Booking)

@@ -1,6 +1,7 @@
 import { Brackets, In, type DataSource, type EntityManager } from 'typeorm';
 import { Customer } from '../entities';
 import { isMySqlFamily } from '../write-transaction';
+import { newestFirstInAccount, type KeysetPage } from './account-scoped';
 
 export type CustomerValues = Pick<
   Customer,
@@ -29,14 +30,8 @@ export class CustomerRepository {
    * comparison is made binary, otherwise utf8mb4_unicode_ci would also fold
    * accents ("zoe" finding "Zoë") and results would differ from SQLite's.
    */
-  listInAccount(accountId: number, page: { limit: number; beforeId?: number }, search?: string): Promise<Customer[]> {
-    const qb = this.dataSource
-      .getRepository(Customer)
-      .createQueryBuilder('customer')
-      .where('customer.accountId = :accountId', { accountId })
-      .orderBy('customer.id', 'DESC')
-      .take(page.limit);
-    if (page.beforeId !== undefined) qb.andWhere('customer.id < :beforeId', { beforeId: page.beforeId });
+  listInAccount(accountId: number, page: KeysetPage, search?: string): Promise<Customer[]> {
+    const qb = newestFirstInAccount(this.dataSource.getRepository(Customer), 'customer', accountId, page);
     if (search) {
       const pattern = `%${search.replace(/[!%_]/g, (c) => `!${c}`)}%`;
       const binary = isMySqlFamily(this.dataSource) ? ' COLLATE utf8mb4_bin' : '';

@@ -1,6 +1,7 @@
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { Product } from '../entities';
 import { isMySqlFamily } from '../write-transaction';
+import { lockedInAccount, newestFirstInAccount, type KeysetPage } from './account-scoped';
 
 export type ProductValues = Pick<Product, 'accountId' | 'name' | 'description' | 'priceCents' | 'capacity'>;
 export type ProductPatch = Partial<Pick<Product, 'name' | 'description' | 'priceCents' | 'capacity'>>;
@@ -29,24 +30,11 @@ export class ProductRepository {
    * already holds the database's single write lock, which is stronger.
    */
   lockInAccount(manager: EntityManager, accountId: number, id: number): Promise<Product | null> {
-    const qb = manager
-      .getRepository(Product)
-      .createQueryBuilder('product')
-      .where('product.accountId = :accountId AND product.id = :id', { accountId, id });
-    if (isMySqlFamily(this.dataSource)) qb.setLock('pessimistic_write');
-    return qb.getOne();
+    return lockedInAccount(manager, Product, 'product', accountId, id, isMySqlFamily(this.dataSource));
   }
 
-  /** Newest first, keyset on id: pages stay put while products are added. */
-  listInAccount(accountId: number, page: { limit: number; beforeId?: number }): Promise<Product[]> {
-    const qb = this.dataSource
-      .getRepository(Product)
-      .createQueryBuilder('product')
-      .where('product.accountId = :accountId', { accountId })
-      .orderBy('product.id', 'DESC')
-      .take(page.limit);
-    if (page.beforeId !== undefined) qb.andWhere('product.id < :beforeId', { beforeId: page.beforeId });
-    return qb.getMany();
+  listInAccount(accountId: number, page: KeysetPage): Promise<Product[]> {
+    return newestFirstInAccount(this.dataSource.getRepository(Product), 'product', accountId, page).getMany();
   }
 
   async insert(manager: EntityManager, values: ProductValues): Promise<Product> {
