@@ -6,6 +6,7 @@ import type { Config } from './config';
 import { createRepositories, type Repositories } from './db/repositories';
 import { BookingService } from './domain/bookings/booking-service';
 import { CustomerService } from './domain/customers/customer-service';
+import { AuditLog } from './domain/audit/audit-log';
 import { KeyService } from './domain/keys/key-service';
 import { ProductService } from './domain/products/product-service';
 import { ReportService } from './domain/reports/report-service';
@@ -21,6 +22,7 @@ export interface Services {
   readonly repos: Repositories;
   readonly engine: ScopeEngine;
   readonly keys: KeyService;
+  readonly audit: AuditLog;
   readonly authenticator: KeyAuthenticator;
   readonly listedOrigins: ListedOrigins;
   readonly products: ProductService;
@@ -43,6 +45,7 @@ export function createServices(
     onUsed: (key, at) => lastUsed.touch(key, at),
   });
   const listedOrigins = new ListedOrigins(repos.apiKeys);
+  const audit = new AuditLog(dataSource);
   const keys = new KeyService(dataSource, repos, engine, {
     keyChanged: (keyId) => {
       authenticator.invalidate(keyId);
@@ -57,6 +60,7 @@ export function createServices(
     keys,
     authenticator,
     listedOrigins,
+    audit,
     products: new ProductService(dataSource, repos),
     customers: new CustomerService(dataSource, repos),
     bookings: new BookingService(dataSource, repos),

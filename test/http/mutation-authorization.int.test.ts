@@ -21,7 +21,7 @@ afterAll(() => server.close());
 describe('a mutation whose selection reaches a denied field', () => {
   it('runs nothing, writes nothing and reports every denied path with 403', async () => {
     const before = await keyRowCounts(server);
-    const res = await server.graphql('mutation { createApiKey(input: { name: "x" }) { apiKey { name prefix } secret } }', {
+    const res = await server.graphql('mutation { createApiKey(input: { name: "x1" }) { apiKey { name prefix } secret } }', {
       key: writerWhoCannotRead,
     });
     expect(res.status).toBe(403);
@@ -37,7 +37,7 @@ describe('a mutation whose selection reaches a denied field', () => {
   it('follows fragments to find the denied field', async () => {
     const before = await keyRowCounts(server);
     const res = await server.graphql(
-      'mutation { createApiKey(input: { name: "x" }) { ...Made } } fragment Made on CreateApiKeyPayload { secret ... on CreateApiKeyPayload { apiKey { id } } }',
+      'mutation { createApiKey(input: { name: "x2" }) { ...Made } } fragment Made on CreateApiKeyPayload { secret ... on CreateApiKeyPayload { apiKey { id } } }',
       { key: writerWhoCannotRead },
     );
     expect(res.status).toBe(403);
@@ -47,7 +47,7 @@ describe('a mutation whose selection reaches a denied field', () => {
 
   it('runs when the selection avoids what the key may not read (control)', async () => {
     const before = await keyRowCounts(server);
-    const res = await server.graphql('mutation { createApiKey(input: { name: "x" }) { secret } }', { key: writerWhoCannotRead });
+    const res = await server.graphql('mutation { createApiKey(input: { name: "x3" }) { secret } }', { key: writerWhoCannotRead });
     expect(res.status).toBe(200);
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data?.createApiKey.secret).toMatch(/^sk_live_/);
@@ -57,7 +57,7 @@ describe('a mutation whose selection reaches a denied field', () => {
   it('honours @include with variables when deciding', async () => {
     const before = await keyRowCounts(server);
     const res = await server.graphql(
-      'mutation($withKey: Boolean!) { createApiKey(input: { name: "x" }) { secret apiKey @include(if: $withKey) { name } } }',
+      'mutation($withKey: Boolean!) { createApiKey(input: { name: "x4" }) { secret apiKey @include(if: $withKey) { name } } }',
       { key: writerWhoCannotRead, variables: { withKey: false } },
     );
     expect(res.status).toBe(200);

@@ -33,6 +33,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
   const address = await app.http.listen({ host: '127.0.0.1', port: 0 });
   const url = `${address}/graphql`;
 
+  let minted = 0;
   const account = async (slug = 'acme') => app.services.repos.accounts.findOrCreate(slug, slug);
 
   return {
@@ -43,7 +44,8 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     async mintKey({ account: slug, ...input }) {
       const { id: accountId } = await account(slug);
       const actor: Actor = { kind: 'operator', accountId };
-      const { key, secret } = await app.services.keys.create(actor, { name: 'test key', ...input });
+      // Key names are unique per account, so each minted key gets its own.
+      const { key, secret } = await app.services.keys.create(actor, { name: `test key ${++minted}`, ...input });
       return { id: key.id, secret };
     },
     async graphql(query, options = {}) {

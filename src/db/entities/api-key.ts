@@ -22,6 +22,7 @@ import { ScopePolicy } from './scope-policy';
  */
 @Entity({ name: 'api_key' })
 @Index(['accountId', 'createdAt'])
+@Index(['accountId', 'name'], { unique: true })
 export class ApiKey {
   @PrimaryGeneratedColumn()
   id!: number;

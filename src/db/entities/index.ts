@@ -1,11 +1,13 @@
 import { Account } from './account';
 import { ApiKey } from './api-key';
 import { ApiKeySecret } from './api-key-secret';
+import { AuditEntry } from './audit-entry';
 import { Booking, type BookingStatus } from './booking';
 import { Customer } from './customer';
 import { Product } from './product';
+import { RequestLog } from './request-log';
 import { ScopePolicy } from './scope-policy';
 
-export { Account, ApiKey, ApiKeySecret, Booking, Customer, Product, ScopePolicy };
+export { Account, ApiKey, ApiKeySecret, AuditEntry, Booking, Customer, Product, RequestLog, ScopePolicy };
 export type { BookingStatus };
-export const entities = [Account, ApiKey, ApiKeySecret, ScopePolicy, Product, Customer, Booking];
+export const entities = [Account, ApiKey, ApiKeySecret, ScopePolicy, Product, Customer, Booking, RequestLog, AuditEntry];

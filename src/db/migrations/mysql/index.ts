@@ -2,5 +2,6 @@
 import { BuiltInPolicies1795553190000 } from '../built-in-policies';
 import { Bookings1795553684798 } from './1795553684798-Bookings';
 import { Initial1795553181587 } from './1795553181587-Initial';
+import { KeyLifecycle1795554721993 } from './1795554721993-KeyLifecycle';
 
-export const mysqlMigrations = [Initial1795553181587, BuiltInPolicies1795553190000, Bookings1795553684798];
+export const mysqlMigrations = [Initial1795553181587, BuiltInPolicies1795553190000, Bookings1795553684798, KeyLifecycle1795554721993];

@@ -2,5 +2,6 @@
 import { BuiltInPolicies1795553190000 } from '../built-in-policies';
 import { Bookings1795553686957 } from './1795553686957-Bookings';
 import { Initial1795553182845 } from './1795553182845-Initial';
+import { KeyLifecycle1795554724178 } from './1795554724178-KeyLifecycle';
 
-export const sqliteMigrations = [Initial1795553182845, BuiltInPolicies1795553190000, Bookings1795553686957];
+export const sqliteMigrations = [Initial1795553182845, BuiltInPolicies1795553190000, Bookings1795553686957, KeyLifecycle1795554724178];
