@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { isDeadlock } from './driver-errors';
 
 /**
  * The one way to run a write that must be atomic (several statements, or a
@@ -62,22 +63,17 @@ export function isMySqlFamily(dataSource: DataSource): boolean {
 }
 
 const MAX_DEADLOCK_ATTEMPTS = 3;
-const ER_LOCK_DEADLOCK = 1213;
 
 async function mysqlWriteTransaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await dataSource.transaction('READ COMMITTED', work);
     } catch (error) {
-      if (attempt >= MAX_DEADLOCK_ATTEMPTS || driverErrno(error) !== ER_LOCK_DEADLOCK) throw error;
+      if (attempt >= MAX_DEADLOCK_ATTEMPTS || !isDeadlock(error)) throw error;
     }
   }
 }
 
-function driverErrno(error: unknown): unknown {
-  const driverError = (error as { driverError?: { errno?: unknown } } | null)?.driverError;
-  return driverError?.errno;
-}
 
 /** The tail of each DataSource's queue; it never rejects, so one failure does not stop the queue. */
 const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();

@@ -46,3 +46,35 @@ export function lockedInAccount<T extends ObjectLiteral>(
   if (rowLocks) qb.setLock('pessimistic_write');
   return qb.getOne();
 }
+
+/**
+ * The newest `page.limit` rows of each parent (say, each customer's bookings)
+ * in ONE query, so a list of N parents with a nested connection costs one
+ * statement, not N: `ROW_NUMBER() OVER (PARTITION BY parent)` numbers each
+ * parent's rows (MariaDB 10.2+, SQLite 3.25+). Rows come parent by parent,
+ * newest first within each.
+ */
+export function newestFirstPerParent<T extends ObjectLiteral>(
+  repository: Repository<T>,
+  alias: string,
+  parentColumn: string,
+  accountId: number,
+  parentIds: readonly number[],
+  page: KeysetPage,
+): Promise<T[]> {
+  if (parentIds.length === 0) return Promise.resolve([]);
+  const ranked = repository
+    .createQueryBuilder('ranked')
+    .select('ranked.id', 'id')
+    .addSelect(`ROW_NUMBER() OVER (PARTITION BY ranked.${parentColumn} ORDER BY ranked.id DESC)`, 'rn')
+    .where('ranked.accountId = :accountId', { accountId })
+    .andWhere(`ranked.${parentColumn} IN (:...parentIds)`, { parentIds: [...new Set(parentIds)] });
+  if (page.beforeId !== undefined) ranked.andWhere('ranked.id < :beforeId', { beforeId: page.beforeId });
+  return repository
+    .createQueryBuilder(alias)
+    .where(`${alias}.id IN (SELECT numbered.id FROM (${ranked.getQuery()}) numbered WHERE numbered.rn <= :limit)`)
+    .setParameters({ ...ranked.getParameters(), limit: page.limit })
+    .orderBy(`${alias}.${parentColumn}`, 'ASC')
+    .addOrderBy(`${alias}.id`, 'DESC')
+    .getMany();
+}

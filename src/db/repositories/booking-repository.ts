@@ -1,7 +1,8 @@
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { Booking, type BookingStatus } from '../entities';
 import { isMySqlFamily } from '../write-transaction';
-import { lockedInAccount, newestFirstInAccount, type KeysetPage } from './account-scoped';
+import { lockedInAccount, newestFirstInAccount, newestFirstPerParent, type KeysetPage } from './account-scoped';
+import { isUniqueViolation } from '../driver-errors';
 
 export type BookingValues = Pick<
   Booking,
@@ -113,23 +114,7 @@ export class BookingRepository {
    * (customerId, id) index serves the partitions.
    */
   pageByCustomers(accountId: number, customerIds: readonly number[], page: KeysetPage): Promise<Booking[]> {
-    if (customerIds.length === 0) return Promise.resolve([]);
-    const ranked = this.dataSource
-      .getRepository(Booking)
-      .createQueryBuilder('ranked')
-      .select('ranked.id', 'id')
-      .addSelect('ROW_NUMBER() OVER (PARTITION BY ranked.customerId ORDER BY ranked.id DESC)', 'rn')
-      .where('ranked.accountId = :accountId', { accountId })
-      .andWhere('ranked.customerId IN (:...customerIds)', { customerIds: [...new Set(customerIds)] });
-    if (page.beforeId !== undefined) ranked.andWhere('ranked.id < :beforeId', { beforeId: page.beforeId });
-    return this.dataSource
-      .getRepository(Booking)
-      .createQueryBuilder('booking')
-      .where(`booking.id IN (SELECT numbered.id FROM (${ranked.getQuery()}) numbered WHERE numbered.rn <= :limit)`)
-      .setParameters({ ...ranked.getParameters(), limit: page.limit })
-      .orderBy('booking.customerId', 'ASC')
-      .addOrderBy('booking.id', 'DESC')
-      .getMany();
+    return newestFirstPerParent(this.dataSource.getRepository(Booking), 'booking', 'customerId', accountId, customerIds, page);
   }
 
   /**
@@ -165,8 +150,3 @@ export class BookingRepository {
   }
 }
 
-/** MySQL ER_DUP_ENTRY, SQLite SQLITE_CONSTRAINT_UNIQUE (reference is booking's only unique key besides the id). */
-function isUniqueViolation(error: unknown): boolean {
-  const driverError = (error as { driverError?: { errno?: unknown; code?: unknown } } | null)?.driverError;
-  return driverError?.errno === 1062 || driverError?.code === 'SQLITE_CONSTRAINT_UNIQUE';
-}

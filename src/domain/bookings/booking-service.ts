@@ -15,6 +15,7 @@ import {
 import { MAX_SPAN_MS, unknownReference } from './input-rules';
 import { peakUsage, type Interval } from './occupancy';
 import { newReference } from './reference';
+import { keysetFor, pageOf, pagesByParent, type PageRequest } from '../pages';
 
 export type { CreateBookingInput, UpdateBookingInput };
 
@@ -131,13 +132,13 @@ export class BookingService {
   }
 
   /** Newest first. A productId or customerId of another account matches nothing, like an unknown one. */
-  async list(accountId: number, page: { first: number; afterId?: number }, filter: BookingFilter = {}): Promise<BookingPage> {
+  async list(accountId: number, page: PageRequest, filter: BookingFilter = {}): Promise<BookingPage> {
     const rows = await this.repos.bookings.listInAccount(
       accountId,
-      { limit: page.first + 1, beforeId: page.afterId },
+      keysetFor(page),
       validateFilter(filter),
     );
-    return { nodes: rows.slice(0, page.first), hasNextPage: rows.length > page.first };
+    return pageOf(rows, page);
   }
 
   /**
@@ -145,23 +146,9 @@ export class BookingService {
    * query, for Customer.bookings through a DataLoader. Every requested id gets
    * an entry; unknown ids and other accounts' get an empty page.
    */
-  async pageByCustomers(
-    accountId: number,
-    customerIds: readonly number[],
-    page: { first: number; afterId?: number },
-  ): Promise<Map<number, BookingPage>> {
-    const rows = await this.repos.bookings.pageByCustomers(accountId, customerIds, {
-      limit: page.first + 1,
-      beforeId: page.afterId,
-    });
-    const byCustomer = new Map<number, BookingPage>(customerIds.map((id) => [id, { nodes: [], hasNextPage: false }]));
-    for (const row of rows) {
-      const entry = byCustomer.get(row.customerId!);
-      if (!entry) continue;
-      if (entry.nodes.length < page.first) entry.nodes.push(row);
-      else entry.hasNextPage = true;
-    }
-    return byCustomer;
+  async pageByCustomers(accountId: number, customerIds: readonly number[], page: PageRequest): Promise<Map<number, BookingPage>> {
+    const rows = await this.repos.bookings.pageByCustomers(accountId, customerIds, keysetFor(page));
+    return pagesByParent(rows, customerIds, (row) => row.customerId, page);
   }
 
   /** Throws CAPACITY_EXCEEDED unless `quantity` more units fit at every moment of `window`. */

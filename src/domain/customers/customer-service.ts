@@ -10,6 +10,7 @@ import {
   type CreateCustomerInput,
   type UpdateCustomerInput,
 } from './customer-input';
+import { keysetFor, pageOf, type PageRequest } from '../pages';
 
 export type { CreateCustomerInput, UpdateCustomerInput };
 
@@ -60,15 +61,15 @@ export class CustomerService {
   /** Newest first; `search` matches name or email, case-insensitively, anywhere in them. */
   async list(
     accountId: number,
-    page: { first: number; afterId?: number },
+    page: PageRequest,
     search?: string | null,
   ): Promise<{ nodes: Customer[]; hasNextPage: boolean }> {
     const term = validateSearch(search);
     const rows = await this.repos.customers.listInAccount(
       accountId,
-      { limit: page.first + 1, beforeId: page.afterId },
+      keysetFor(page),
       term ?? undefined,
     );
-    return { nodes: rows.slice(0, page.first), hasNextPage: rows.length > page.first };
+    return pageOf(rows, page);
   }
 }

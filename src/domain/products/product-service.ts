@@ -6,6 +6,7 @@ import { notFound } from '../../errors';
 import { MAX_SPAN_MS, boundedInterval, unknownReference } from '../bookings/input-rules';
 import { availabilitySlots, type AvailabilitySlot } from '../bookings/occupancy';
 import { validateCreateProduct, validateUpdateProduct, type CreateProductInput, type UpdateProductInput } from './product-input';
+import { keysetFor, pageOf, type PageRequest } from '../pages';
 
 export type { CreateProductInput, UpdateProductInput };
 
@@ -52,9 +53,9 @@ export class ProductService {
   }
 
   /** Newest first; fetches one row more than asked to know whether another page follows. */
-  async list(accountId: number, page: { first: number; afterId?: number }): Promise<{ nodes: Product[]; hasNextPage: boolean }> {
-    const rows = await this.repos.products.listInAccount(accountId, { limit: page.first + 1, beforeId: page.afterId });
-    return { nodes: rows.slice(0, page.first), hasNextPage: rows.length > page.first };
+  async list(accountId: number, page: PageRequest): Promise<{ nodes: Product[]; hasNextPage: boolean }> {
+    const rows = await this.repos.products.listInAccount(accountId, keysetFor(page));
+    return pageOf(rows, page);
   }
 
   /**
