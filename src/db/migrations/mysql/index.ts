@@ -1,7 +1,7 @@
 // Every MySQL/MariaDB migration, oldest first. A new one from `npm run migration:generate` is added here.
-import { BuiltInPolicies1795553190000 } from '../built-in-policies';
+import { BuiltInPolicies1795553190000, BuiltInPolicyScopes1795560000000 } from '../built-in-policies';
 import { Bookings1795553684798 } from './1795553684798-Bookings';
 import { Initial1795553181587 } from './1795553181587-Initial';
 import { KeyLifecycle1795554721993 } from './1795554721993-KeyLifecycle';
 
-export const mysqlMigrations = [Initial1795553181587, BuiltInPolicies1795553190000, Bookings1795553684798, KeyLifecycle1795554721993];
+export const mysqlMigrations = [Initial1795553181587, BuiltInPolicies1795553190000, Bookings1795553684798, KeyLifecycle1795554721993, BuiltInPolicyScopes1795560000000];

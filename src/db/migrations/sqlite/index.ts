@@ -1,7 +1,7 @@
 // Every SQLite migration, oldest first. A new one from `npm run migration:generate` is added here.
-import { BuiltInPolicies1795553190000 } from '../built-in-policies';
+import { BuiltInPolicies1795553190000, BuiltInPolicyScopes1795560000000 } from '../built-in-policies';
 import { Bookings1795553686957 } from './1795553686957-Bookings';
 import { Initial1795553182845 } from './1795553182845-Initial';
 import { KeyLifecycle1795554724178 } from './1795554724178-KeyLifecycle';
 
-export const sqliteMigrations = [Initial1795553182845, BuiltInPolicies1795553190000, Bookings1795553686957, KeyLifecycle1795554724178];
+export const sqliteMigrations = [Initial1795553182845, BuiltInPolicies1795553190000, Bookings1795553686957, KeyLifecycle1795554724178, BuiltInPolicyScopes1795560000000];
