@@ -12,11 +12,12 @@ const config: CodegenConfig = {
         useIndexSignature: false,
         enumsAsTypes: true,
         useTypeImports: true,
-        scalars: { DateTime: 'Date' },
+        scalars: { DateTime: 'Date', JSON: 'unknown' },
         mappers: {
           Account: '../../db/entities#Account as AccountEntity',
           ApiKey: '../../db/entities#ApiKey as ApiKeyEntity',
           ScopePolicy: '../../db/entities#ScopePolicy as ScopePolicyEntity',
+          AuditEntry: '../../db/entities#AuditEntry as AuditEntryEntity',
           Product: '../../db/entities#Product as ProductEntity',
           Customer: '../../db/entities#Customer as CustomerEntity',
           Booking: '../../db/entities#Booking as BookingEntity',

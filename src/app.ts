@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config';
 import { createDataSource } from './db/data-source';
-import { createHttpServer } from './http/server';
+import { createHttpServer, type ServerOptions } from './http/server';
 import { createServices, type Services } from './services';
 
 export interface App {
@@ -20,15 +20,19 @@ export async function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'MIGRAT
 }
 
 /** The whole server on an open database; `main.ts` and the HTTP tests both start here. */
-export async function createApp(config: Config, dataSource: DataSource): Promise<App> {
-  // Background writes (lastUsedAt) only fail after requests, by which time `server` exists.
-  const services = createServices(dataSource, config, (error) => server.log.warn({ err: error }, 'background write failed'));
-  const server = await createHttpServer(services, config);
+export async function createApp(config: Config, dataSource: DataSource, options: ServerOptions = {}): Promise<App> {
+  // Background work (lastUsedAt, request logs) only logs after requests, by which time `server` exists.
+  const services = createServices(dataSource, config, { warn: (details, message) => server.log.warn(details, message) });
+  const server = await createHttpServer(services, config, options);
+  services.requestLogs.startPruning();
   return {
     http: server,
     services,
     async close() {
+      // In this order: no request is in flight once the server is closed, so the
+      // last request log rows are buffered, and they need the database to land.
       await server.close();
+      await services.requestLogs.close();
       if (dataSource.isInitialized) await dataSource.destroy();
     },
   };

@@ -36,6 +36,14 @@ const schema = z.object({
   KEY_CACHE_MAX: wholeNumber(0).default(10_000),
   /** Trust X-Forwarded-For from these proxies (fastify trustProxy syntax); off by default so clients cannot spoof their address past an IP allowlist. */
   TRUST_PROXY: z.string().default(''),
+  /** Request log rows older than this many days are pruned by an hourly job. */
+  REQUEST_LOG_RETENTION_DAYS: wholeNumber(1, 36_500).default(30),
+  /** Request log rows wait in memory at most this long before one multi-row INSERT writes them... */
+  REQUEST_LOG_FLUSH_MS: wholeNumber(1, 60_000).default(250),
+  /** ...or until this many are waiting, whichever comes first. */
+  REQUEST_LOG_BATCH_SIZE: wholeNumber(1, 1_000).default(100),
+  /** Most rows held while the database cannot take them; past this the oldest are dropped, and counted in a warning. */
+  REQUEST_LOG_BUFFER_MAX: wholeNumber(1).default(10_000),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -50,3 +58,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return parsed.data;
 }
+
+/** Every setting at its default, for callers that build services from a partial config (tests, tools). */
+export const defaultConfig: Config = loadConfig({});

@@ -2,14 +2,16 @@ import type { DataSource } from 'typeorm';
 import { KeyAuthenticator } from './auth/authenticator';
 import { LastUsedTracker } from './auth/last-used';
 import { ListedOrigins } from './auth/listed-origins';
-import type { Config } from './config';
+import { defaultConfig, type Config } from './config';
 import { createRepositories, type Repositories } from './db/repositories';
 import { BookingService } from './domain/bookings/booking-service';
 import { CustomerService } from './domain/customers/customer-service';
 import { AuditLog } from './domain/audit/audit-log';
 import { KeyService } from './domain/keys/key-service';
+import { PolicyService } from './domain/policies/policy-service';
 import { ProductService } from './domain/products/product-service';
 import { ReportService } from './domain/reports/report-service';
+import { RequestLogService, type BackgroundLog } from './domain/request-logs/request-log-service';
 import { defaultCatalog } from './scopes/catalog';
 import { ScopeEngine } from './scopes/engine';
 
@@ -22,6 +24,7 @@ export interface Services {
   readonly repos: Repositories;
   readonly engine: ScopeEngine;
   readonly keys: KeyService;
+  readonly policies: PolicyService;
   readonly audit: AuditLog;
   readonly authenticator: KeyAuthenticator;
   readonly listedOrigins: ListedOrigins;
@@ -29,16 +32,17 @@ export interface Services {
   readonly customers: CustomerService;
   readonly bookings: BookingService;
   readonly reports: ReportService;
+  readonly requestLogs: RequestLogService;
 }
 
 export function createServices(
   dataSource: DataSource,
-  config: Pick<Config, 'KEY_CACHE_TTL_MS' | 'KEY_CACHE_MAX'>,
-  onBackgroundError: (error: unknown) => void = () => undefined,
+  config: Pick<Config, 'KEY_CACHE_TTL_MS' | 'KEY_CACHE_MAX'> & Partial<Pick<Config, RequestLogSetting>>,
+  log: BackgroundLog = { warn: () => undefined },
 ): Services {
   const repos = createRepositories(dataSource);
   const engine = new ScopeEngine(defaultCatalog());
-  const lastUsed = new LastUsedTracker(repos.apiKeys, onBackgroundError);
+  const lastUsed = new LastUsedTracker(repos.apiKeys, (error) => log.warn({ err: error }, 'background write failed'));
   const authenticator = new KeyAuthenticator(repos.apiKeys, engine, {
     cacheTtlMs: config.KEY_CACHE_TTL_MS,
     cacheMax: config.KEY_CACHE_MAX,
@@ -46,18 +50,23 @@ export function createServices(
   });
   const listedOrigins = new ListedOrigins(repos.apiKeys);
   const audit = new AuditLog(dataSource);
-  const keys = new KeyService(dataSource, repos, engine, {
+  const keys = new KeyService(dataSource, repos, engine, audit, {
     keyChanged: (keyId) => {
       authenticator.invalidate(keyId);
       lastUsed.forget(keyId);
       listedOrigins.invalidate();
     },
   });
+  // Any key may hold a policy, so a policy change drops every cached key.
+  const policies = new PolicyService(dataSource, repos, engine, audit, {
+    policiesChanged: () => authenticator.invalidateAll(),
+  });
   return {
     dataSource,
     repos,
     engine,
     keys,
+    policies,
     authenticator,
     listedOrigins,
     audit,
@@ -65,5 +74,17 @@ export function createServices(
     customers: new CustomerService(dataSource, repos),
     bookings: new BookingService(dataSource, repos),
     reports: new ReportService(repos),
+    requestLogs: new RequestLogService(repos.requestLogs, log, requestLogOptions({ ...defaultConfig, ...config })),
+  };
+}
+
+type RequestLogSetting = 'REQUEST_LOG_RETENTION_DAYS' | 'REQUEST_LOG_FLUSH_MS' | 'REQUEST_LOG_BATCH_SIZE' | 'REQUEST_LOG_BUFFER_MAX';
+
+function requestLogOptions(config: Pick<Config, RequestLogSetting>) {
+  return {
+    retentionDays: config.REQUEST_LOG_RETENTION_DAYS,
+    flushMs: config.REQUEST_LOG_FLUSH_MS,
+    batchSize: config.REQUEST_LOG_BATCH_SIZE,
+    maxBuffered: config.REQUEST_LOG_BUFFER_MAX,
   };
 }

@@ -37,6 +37,21 @@ export interface AuthenticatorOptions {
 const unauthenticated = (message: string) => new AppError('UNAUTHENTICATED', message);
 
 /**
+ * A valid key refused for where the request comes from (IP allowlist, browser
+ * origin). Unlike a 401 the key is known, so the refusal belongs in that key's
+ * request log. `key` is not in `extensions` and not enumerable: it is never
+ * sent to the client nor copied into a log line.
+ */
+export class KeyRefusedError extends AppError {
+  declare readonly key: ApiKey;
+
+  constructor(key: ApiKey, code: 'IP_NOT_ALLOWED' | 'ORIGIN_NOT_ALLOWED', message: string) {
+    super(code, message);
+    Object.defineProperty(this, 'key', { value: key, enumerable: false });
+  }
+}
+
+/**
  * Bearer-key authentication (contract sections 3 and 4). Shape and checksum are
  * checked before any database work, so garbage costs no query. A verified key is
  * cached by hash with its effective permissions computed once; status, expiry, IP
@@ -70,7 +85,7 @@ export class KeyAuthenticator {
       throw new AppError('KEY_EXPIRED', 'This API key secret was rolled and its grace period has ended');
     }
     if (found.addressAllowed && !found.addressAllowed(credentials.clientAddress)) {
-      throw new AppError('IP_NOT_ALLOWED', `Requests from ${credentials.clientAddress} are not allowed for this API key`);
+      throw new KeyRefusedError(found.key, 'IP_NOT_ALLOWED', `Requests from ${credentials.clientAddress} are not allowed for this API key`);
     }
     checkOrigin(found.key, credentials.origin);
     this.options.onUsed?.(found.key, now);
@@ -125,5 +140,5 @@ function bearerToken(authorization: string | undefined): string {
 function checkOrigin(key: ApiKey, origin: string | undefined): void {
   if (key.type !== 'PUBLISHABLE' || !key.allowedOrigins || key.allowedOrigins.length === 0) return;
   if (origin === undefined || key.allowedOrigins.includes(origin)) return;
-  throw new AppError('ORIGIN_NOT_ALLOWED', `Origin ${origin} is not allowed for this API key`);
+  throw new KeyRefusedError(key, 'ORIGIN_NOT_ALLOWED', `Origin ${origin} is not allowed for this API key`);
 }

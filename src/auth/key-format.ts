@@ -57,3 +57,13 @@ export function hashKey(key: string): string {
 export function displayPrefix(key: string): string {
   return key.slice(0, DISPLAY_PREFIX_LENGTH);
 }
+
+const KEY_LIKE = /(sk|pk)_live_[0-9A-Za-z]+/g;
+
+/**
+ * Anything key-shaped in `text` cut to its display prefix, valid or not: for
+ * log lines that carry client input, such as a URL a client pasted a key into.
+ */
+export function maskKeys(text: string): string {
+  return text.replace(KEY_LIKE, (key) => `${displayPrefix(key)}[redacted]`);
+}

@@ -102,6 +102,25 @@ export function buildProgram(io: CliIO): Command {
       });
     });
 
+  keys
+    .command('roll')
+    .description('issue a new secret for a key; prints the new key alone on stdout')
+    .argument('<id>', 'the key id')
+    .requiredOption('--account <slug>', 'account handle')
+    .option('--grace-seconds <n>', 'how long the old secret keeps working, 0 to 604800 (7 days)', '0')
+    .action(async (id: string, opts: { account: string; graceSeconds: string }) => {
+      if (!/^\d+$/.test(opts.graceSeconds)) throw new CliFailure('--grace-seconds must be a whole number of seconds');
+      await withServices(async (services) => {
+        const account = await services.repos.accounts.findBySlug(opts.account);
+        if (!account) throw new CliFailure(`No account "${opts.account}"`);
+        const graceSeconds = Number(opts.graceSeconds);
+        const { key, secret } = await services.keys.roll({ kind: 'operator', accountId: account.id }, expectGlobalId(id, 'ApiKey', 'id'), graceSeconds);
+        io.stdout(`${secret}\n`);
+        const old = graceSeconds === 0 ? 'The old secret has expired' : `The old secret expires in ${graceSeconds} seconds`;
+        io.stderr(`Rolled key "${key.name}" (now ${key.prefix}...). ${old}. The new key is shown only this once.\n`);
+      });
+    });
+
   program
     .command('seed')
     .description('load a small demo data set (products, customers, bookings) into an account; skipped if it has products')

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
-import type { ApiKey, Booking, Customer, Product, ScopePolicy } from '../db/entities';
+import type { ApiKey, Booking, Customer, Product, RequestLog, ScopePolicy } from '../db/entities';
+import type { Page, PageRequest } from '../domain/pages';
 import type { Services } from '../services';
 
 /**
@@ -15,43 +16,47 @@ export interface Loaders {
   customer: DataLoader<number, Customer | null>;
   booking: DataLoader<number, Booking | null>;
   /** The loader for one page shape of `Customer.bookings`, keyed by customer id. */
-  bookingsOfCustomers(page: { first: number; afterId?: number }): DataLoader<number, BookingPage>;
-}
-
-export interface BookingPage {
-  nodes: Booking[];
-  hasNextPage: boolean;
+  bookingsOfCustomers(page: PageRequest): DataLoader<number, Page<Booking>>;
+  /** The loader for one page shape of `ApiKey.requestLogs`, keyed by key id. */
+  requestLogsOfKeys(page: PageRequest): DataLoader<number, Page<RequestLog>>;
 }
 
 export function createLoaders(services: Services, accountId: number): Loaders {
-  // One loader per distinct (first, after): every customer in a batch must share
-  // the page shape so that one `pageByCustomers` call answers them all. Aliases
-  // asking different pages get their own loader and their own single query.
-  const bookingPages = new Map<string, DataLoader<number, BookingPage>>();
-
   return {
     policiesOfKey: new DataLoader(async (ids) => {
       const byKey = await services.repos.apiKeys.policiesOfKeys(ids);
       return ids.map((id) => byKey.get(id) ?? []);
     }),
-    keyInAccount: new DataLoader(async (ids) =>
-      Promise.all(ids.map((id) => services.repos.apiKeys.findInAccount(accountId, id))),
-    ),
+    keyInAccount: byId((ids) => services.repos.apiKeys.findManyInAccount(accountId, ids)),
     product: byId((ids) => services.products.findByIds(accountId, ids)),
     customer: byId((ids) => services.customers.findByIds(accountId, ids)),
     booking: byId((ids) => services.bookings.findByIds(accountId, ids)),
-    bookingsOfCustomers(page) {
-      const shape = `${page.first}:${page.afterId ?? ''}`;
-      let loader = bookingPages.get(shape);
-      if (!loader) {
-        loader = new DataLoader(async (customerIds) => {
-          const pages = await services.bookings.pageByCustomers(accountId, customerIds, page);
-          return customerIds.map((id) => pages.get(id) ?? { nodes: [], hasNextPage: false });
-        });
-        bookingPages.set(shape, loader);
-      }
-      return loader;
-    },
+    bookingsOfCustomers: pagesPerShape((ids, page) => services.bookings.pageByCustomers(accountId, ids, page)),
+    requestLogsOfKeys: pagesPerShape((ids, page) => services.requestLogs.pageByKeys(accountId, ids, page)),
+  };
+}
+
+/**
+ * Loaders for a nested connection (each customer's bookings, each key's logs).
+ * One loader per distinct (first, after): every parent in a batch must share
+ * the page shape so that one windowed query answers them all. Aliases asking
+ * different pages get their own loader and their own single query.
+ */
+function pagesPerShape<T>(
+  fetch: (parentIds: readonly number[], page: PageRequest) => Promise<Map<number, Page<T>>>,
+): (page: PageRequest) => DataLoader<number, Page<T>> {
+  const loaders = new Map<string, DataLoader<number, Page<T>>>();
+  return (page) => {
+    const shape = `${page.first}:${page.afterId ?? ''}`;
+    let loader = loaders.get(shape);
+    if (!loader) {
+      loader = new DataLoader(async (parentIds) => {
+        const pages = await fetch(parentIds, page);
+        return parentIds.map((id) => pages.get(id) ?? { nodes: [], hasNextPage: false });
+      });
+      loaders.set(shape, loader);
+    }
+    return loader;
   };
 }
 

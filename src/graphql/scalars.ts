@@ -1,4 +1,4 @@
-import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { GraphQLError, GraphQLScalarType, Kind, valueFromASTUntyped } from 'graphql';
 
 // RFC 3339 date-time: a zone is required, so "09:00" never means the server's local time.
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
@@ -24,4 +24,12 @@ export const DateTime = new GraphQLScalarType<Date, string>({
     if (ast.kind !== Kind.STRING) return parseDateTime(undefined);
     return parseDateTime(ast.value);
   },
+});
+
+/** Free-form JSON (audit `changes`): passed through as is. Not named `JSON`, which would shadow the global here. */
+export const JsonScalar = new GraphQLScalarType<unknown, unknown>({
+  name: 'JSON',
+  serialize: (value) => value,
+  parseValue: (value) => value,
+  parseLiteral: (ast, variables) => valueFromASTUntyped(ast, variables),
 });

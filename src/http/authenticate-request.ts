@@ -33,6 +33,8 @@ export async function authenticateRequest(services: Services, request: FastifyRe
     }
     const headers = new Map(Object.entries(headersFor(error.code)));
     throw new GraphQLError(error.message, {
+      // originalError is never serialized; the request log reads it (a KeyRefusedError names its key).
+      originalError: error,
       extensions: { ...error.extensions, http: { status: HTTP_STATUS[error.code], headers } },
     });
   }

@@ -1,10 +1,23 @@
-import { Kind, type DocumentNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { Kind, type DocumentNode, type FieldNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 
 /**
  * The response keys an operation asks for at its root, through fragments, so
  * we can tell "every root field was denied" (403) from a partial result (200).
  */
 export function rootResponseKeys(document: DocumentNode, operation: OperationDefinitionNode): Set<string> {
+  return rootFields(document, operation, (field) => field.alias?.value ?? field.name.value);
+}
+
+/**
+ * The schema fields an operation selects at its root, through fragments: names,
+ * not aliases (`a: bookings` is `bookings`), because the request log records
+ * what a key used, and scope usage maps field names to requirements.
+ */
+export function rootFieldNames(document: DocumentNode, operation: OperationDefinitionNode): Set<string> {
+  return rootFields(document, operation, (field) => field.name.value);
+}
+
+function rootFields(document: DocumentNode, operation: OperationDefinitionNode, keyOf: (field: FieldNode) => string): Set<string> {
   const fragments = new Map(
     document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])),
   );
@@ -13,7 +26,7 @@ export function rootResponseKeys(document: DocumentNode, operation: OperationDef
   const visit = (selectionSet: SelectionSetNode) => {
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) {
-        if (!selection.name.value.startsWith('__')) keys.add(selection.alias?.value ?? selection.name.value);
+        if (!selection.name.value.startsWith('__')) keys.add(keyOf(selection));
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         visit(selection.selectionSet);
       } else if (!seen.has(selection.name.value)) {

@@ -171,6 +171,62 @@ describe('scopeql keys list and revoke', () => {
   });
 });
 
+describe('scopeql keys roll', () => {
+  const mintOne = async (name: string) => {
+    const secret = (await cli('keys', 'create', '--account', 'acme', '--name', name, '--scopes', 'products:read')).stdout.trim();
+    const line = (await cli('keys', 'list', '--account', 'acme')).stdout.split('\n').find((l) => l.split('\t')[1] === secret.slice(0, 12))!;
+    return { secret, id: line.split('\t')[0]! };
+  };
+  const listed = async (id: string) =>
+    (await cli('keys', 'list', '--account', 'acme')).stdout.split('\n').find((l) => l.startsWith(`${id}\t`))!.split('\t');
+
+  it('prints the new key alone on stdout; with no grace the old one then fails KEY_EXPIRED', async () => {
+    const old = await mintOne('rolled at once');
+    expect((await viewer(old.secret)).status).toBe(200); // the server has it cached now
+
+    const run = await cli('keys', 'roll', old.id, '--account', 'acme');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^sk_live_[0-9A-Za-z]{38}\n$/);
+    const fresh = run.stdout.trim();
+    expect(run.stderr).toContain('Rolled key "rolled at once"');
+    expect(run.stderr).not.toContain(fresh);
+    expect((await listed(old.id)).slice(1, 3)).toEqual([fresh.slice(0, 12), 'ACTIVE']);
+
+    await sleep(KEY_CACHE_TTL_MS + 50);
+    const res = await viewer(old.secret);
+    expect(res.status).toBe(401);
+    expect(res.body.errors[0].extensions.code).toBe('KEY_EXPIRED');
+    expect((await viewer(fresh)).status).toBe(200);
+  });
+
+  it('--grace-seconds keeps the old key working for that long', async () => {
+    const old = await mintOne('rolled with grace');
+    const run = await cli('keys', 'roll', old.id, '--account', 'acme', '--grace-seconds', '3600');
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('3600 seconds');
+    await sleep(KEY_CACHE_TTL_MS + 50);
+    expect((await viewer(old.secret)).status).toBe(200);
+    expect((await viewer(run.stdout.trim())).status).toBe(200);
+  });
+
+  it.each<[string, string[], RegExp]>([
+    ['a --grace-seconds that is not a number', ['--grace-seconds', 'soon'], /--grace-seconds/],
+    ['a --grace-seconds over 7 days', ['--grace-seconds', '604801'], /graceSeconds/],
+  ])('refuses %s: exit 1, nothing on stdout, the key unchanged', async (_label, args, message) => {
+    const old = await mintOne(`not rolled ${args[1]}`);
+    const run = await cli('keys', 'roll', old.id, '--account', 'acme', ...args);
+    expect(run).toEqual({ code: 1, stdout: '', stderr: expect.stringMatching(message) });
+    expect((await listed(old.id))[1]).toBe(old.secret.slice(0, 12));
+  });
+
+  it('refuses to roll a revoked key', async () => {
+    const old = await mintOne('revoked before roll');
+    await cli('keys', 'revoke', old.id, '--account', 'acme');
+    const run = await cli('keys', 'roll', old.id, '--account', 'acme');
+    expect(run).toEqual({ code: 1, stdout: '', stderr: expect.stringMatching(/revoked/) });
+  });
+});
+
 describe('scopeql migrate', () => {
   it('reports nothing pending on a migrated database', async () => {
     const run = await cli('migrate');

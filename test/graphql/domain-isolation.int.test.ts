@@ -98,6 +98,13 @@ const CASES: Record<string, Case[]> = {
   cancelBooking: [aim('mutation ($id: ID!) { cancelBooking(input: { id: $id }) { booking { id } } }', (ids) => ({ id: ids.booking }))],
   createApiKey: [aim('mutation ($p: ID!) { createApiKey(input: { name: "x", policyIds: [$p] }) { secret } }', (ids) => ({ p: ids.policy }))],
   revokeApiKey: [aim('mutation ($id: ID!) { revokeApiKey(input: { id: $id }) { apiKey { id } } }', (ids) => ({ id: ids.apiKey }))],
+  updateApiKey: [aim('mutation ($id: ID!) { updateApiKey(input: { id: $id, name: "taken over" }) { apiKey { id } } }', (ids) => ({ id: ids.apiKey }))],
+  rollApiKey: [aim('mutation ($id: ID!) { rollApiKey(input: { id: $id }) { secret } }', (ids) => ({ id: ids.apiKey }))],
+  deleteApiKey: [aim('mutation ($id: ID!) { deleteApiKey(input: { id: $id }) { deletedId } }', (ids) => ({ id: ids.apiKey }))],
+  createScopePolicy: [{ unaimed: 'mutation { createScopePolicy(input: { name: "globex policy", mode: ALLOW, scopes: ["products:read"] }) { policy { id name } } }' }],
+  updateScopePolicy: [aim('mutation ($id: ID!) { updateScopePolicy(input: { id: $id, scopes: ["admin"] }) { policy { id } } }', (ids) => ({ id: ids.policy }))],
+  deleteScopePolicy: [aim('mutation ($id: ID!) { deleteScopePolicy(input: { id: $id, force: true }) { deletedId } }', (ids) => ({ id: ids.policy }))],
+  auditEntries: [{ unaimed: '{ auditEntries(first: 100) { edges { node { id action targetId actorId changes } } } }' }],
 };
 
 function rootFields(): string[] {

@@ -24,7 +24,8 @@ const countingLogger: Logger = {
 
 beforeAll(async () => {
   // A long key cache: a key lookup must not land in one request's count and not another's.
-  server = await startTestServer({ KEY_CACHE_TTL_MS: 60_000 });
+  // Likewise the request log's batched INSERT: hold it back for longer than the file runs.
+  server = await startTestServer({ KEY_CACHE_TTL_MS: 60_000, REQUEST_LOG_FLUSH_MS: 60_000 });
   ({ secret: key } = await server.mintKey({ scopes: ['products:read', 'customers:read', 'bookings:read'] }));
   // 100 customers with one to three bookings each, spread over 4 products.
   await createCatalog(server, 'acme', { products: 4, customers: 100, bookings: 200 });
@@ -73,4 +74,30 @@ it('aliases asking different pages of Customer.bookings cost one statement per d
   expect(await statementsFor(query, 100)).toHaveLength(five.length);
   // The page, then first: 1 (shared by a and c) and first: 2.
   expect(five).toHaveLength(3);
+});
+
+it('a page of 50 keys with creator, policies, effective scopes and request logs runs as many statements as a page of 5', async () => {
+  // 60 keys made through the API by one admin key, so each has a createdBy; some holding the built-in Read only policy.
+  const { secret: admin } = await server.mintKey({ scopes: ['admin'] });
+  const readOnly = (await server.graphql('{ scopePolicies { id name } }', { key: admin })).body.data!.scopePolicies.find(
+    (p: { name: string }) => p.name === 'Read only',
+  ).id;
+  for (let i = 0; i < 60; i++) {
+    const res = await server.graphql(`mutation ($p: [ID!]) { createApiKey(input: { name: "k${i}", policyIds: $p }) { secret } }`, {
+      key: admin,
+      variables: { p: i % 2 ? [readOnly] : [] },
+    });
+    expect(res.body.errors).toBeUndefined();
+  }
+  const KEYS = `query ($first: Int) { apiKeys(first: $first) { edges { node {
+    name createdBy { name } policies { name } effectiveScopes requestLogs(first: 3) { edges { node { outcome } } } } } } }`;
+  const previous = key;
+  key = admin;
+  try {
+    const five = await statementsFor(KEYS, 5);
+    const fifty = await statementsFor(KEYS, 50);
+    expect(fifty).toHaveLength(five.length);
+  } finally {
+    key = previous;
+  }
 });

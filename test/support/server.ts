@@ -17,6 +17,8 @@ export interface TestServer {
     query: string,
     options?: { key?: string; variables?: Record<string, unknown>; headers?: Record<string, string> },
   ): Promise<{ status: number; headers: Headers; body: GraphQLBody }>;
+  /** Every log line the server wrote, when started with `captureLogs`; otherwise empty. */
+  logOutput(): string;
   close(): Promise<void>;
 }
 
@@ -25,11 +27,18 @@ export interface GraphQLBody {
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
 }
 
+export interface TestServerOptions {
+  /** Keep the server's log lines in memory (set LOG_LEVEL too: it defaults to silent). */
+  captureLogs?: boolean;
+}
+
 /** The real server on a real database, listening on an ephemeral loopback port. */
-export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Partial<Config> = {}, options: TestServerOptions = {}): Promise<TestServer> {
   const db = await createTestDatabase();
   const config: Config = { ...loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: db.url }), ...overrides };
-  const app = await createApp(config, db.dataSource);
+  const logLines: string[] = [];
+  const logStream = options.captureLogs ? { write: (line: string) => void logLines.push(line) } : undefined;
+  const app = await createApp(config, db.dataSource, { logStream });
   const address = await app.http.listen({ host: '127.0.0.1', port: 0 });
   const url = `${address}/graphql`;
 
@@ -60,8 +69,10 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
       });
       return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLBody };
     },
+    logOutput: () => logLines.join(''),
     async close() {
-      await app.http.close();
+      // app.close() flushes the request log before the database goes.
+      await app.close();
       await db.drop();
     },
   };

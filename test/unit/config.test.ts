@@ -12,6 +12,10 @@ describe('loadConfig', () => {
       KEY_CACHE_TTL_MS: 5000,
       KEY_CACHE_MAX: 10000,
       TRUST_PROXY: '',
+      REQUEST_LOG_RETENTION_DAYS: 30,
+      REQUEST_LOG_FLUSH_MS: 250,
+      REQUEST_LOG_BATCH_SIZE: 100,
+      REQUEST_LOG_BUFFER_MAX: 10000,
     });
   });
 
@@ -62,6 +66,11 @@ describe('loadConfig', () => {
     ['NODE_ENV', 'staging'],
     ['KEY_CACHE_TTL_MS', '-5'],
     ['KEY_CACHE_TTL_MS', ''],
+    // Zero days would prune every row the moment it is written.
+    ['REQUEST_LOG_RETENTION_DAYS', '0'],
+    ['REQUEST_LOG_RETENTION_DAYS', '7.5'],
+    ['REQUEST_LOG_BATCH_SIZE', '0'],
+    ['REQUEST_LOG_BUFFER_MAX', ''],
   ])('refuses %s=%j with a ConfigError naming the variable', (name, value) => {
     let error: unknown;
     try {

@@ -5,12 +5,15 @@ import { BookingRepository } from './booking-repository';
 import { CustomerRepository } from './customer-repository';
 import { PolicyRepository } from './policy-repository';
 import { ProductRepository } from './product-repository';
+import { RequestLogRepository } from './request-log-repository';
 
 export { AccountRepository, ApiKeyRepository, BookingRepository, CustomerRepository, PolicyRepository, ProductRepository };
 export type { KeyBySecret, KeyStatusFilter } from './api-key-repository';
 export type { BookingFilter, BookingPatch, BookingSummaryRow, BookingValues } from './booking-repository';
 export type { CustomerPatch, CustomerValues } from './customer-repository';
 export type { ProductPatch, ProductValues } from './product-repository';
+export { RequestLogRepository };
+export type { RequestLogValues } from './request-log-repository';
 
 export interface Repositories {
   accounts: AccountRepository;
@@ -19,6 +22,7 @@ export interface Repositories {
   products: ProductRepository;
   customers: CustomerRepository;
   bookings: BookingRepository;
+  requestLogs: RequestLogRepository;
 }
 
 export function createRepositories(dataSource: DataSource): Repositories {
@@ -29,5 +33,6 @@ export function createRepositories(dataSource: DataSource): Repositories {
     products: new ProductRepository(dataSource),
     customers: new CustomerRepository(dataSource),
     bookings: new BookingRepository(dataSource),
+    requestLogs: new RequestLogRepository(dataSource),
   };
 }

@@ -3,9 +3,9 @@ import { badInput } from '../../errors';
 import type { KeyType } from '../../scopes/types';
 import type { ScopeEngine } from '../../scopes/engine';
 
-export interface CreateKeyInput {
-  name: string;
-  type?: KeyType | null;
+/** The fields a key is made of and may later be changed to; the type is fixed at creation. */
+export interface KeyFieldsInput {
+  name?: string | null;
   scopes?: readonly string[] | null;
   bundles?: readonly string[] | null;
   policyIds?: readonly number[] | null;
@@ -13,6 +13,18 @@ export interface CreateKeyInput {
   ipAllowlist?: readonly string[] | null;
   allowedOrigins?: readonly string[] | null;
 }
+
+export interface CreateKeyInput extends KeyFieldsInput {
+  name: string;
+  type?: KeyType | null;
+}
+
+/**
+ * Only the fields given change. Omitted or null leaves name, scopes, bundles
+ * and policyIds as they are (a key always has them; `[]` empties a list);
+ * null clears expiresAt, ipAllowlist and allowedOrigins.
+ */
+export type UpdateKeyInput = KeyFieldsInput;
 
 export interface ValidKeyInput {
   name: string;
@@ -25,40 +37,71 @@ export interface ValidKeyInput {
   allowedOrigins: string[] | null;
 }
 
+/** The validated, normalized fields of an update: present only when given. */
+export type KeyPatch = Partial<Omit<ValidKeyInput, 'type'>>;
+
 const MAX_NAME = 100;
 
-/** Field-by-field validation with messages that name the field, before anything is written. */
+/**
+ * The one validation path for a key's fields, shared by create and update:
+ * each given field is checked (with a message naming it) and normalized,
+ * before anything is written. Omitted fields are left out of the result.
+ */
+export function validateKeyFields(engine: ScopeEngine, input: KeyFieldsInput, type: KeyType, now: Date): KeyPatch {
+  const patch: KeyPatch = {};
+  if (input.name != null) patch.name = validName(input.name);
+  if (input.scopes != null) {
+    patch.scopes = dedupe(input.scopes);
+    engine.assertValidScopes(patch.scopes, 'scopes');
+  }
+  if (input.bundles != null) {
+    patch.bundles = dedupe(input.bundles);
+    engine.assertValidBundles(patch.bundles, 'bundles');
+  }
+  if (input.policyIds != null) patch.policyIds = dedupe(input.policyIds);
+  if (input.expiresAt !== undefined) patch.expiresAt = validExpiry(input.expiresAt, now);
+  if (input.ipAllowlist !== undefined) {
+    patch.ipAllowlist = input.ipAllowlist?.length ? normalizeAllowlist(dedupe(input.ipAllowlist)) : null;
+  }
+  if (input.allowedOrigins !== undefined) patch.allowedOrigins = validOrigins(input.allowedOrigins, type);
+  return patch;
+}
+
+/** A new key: every field validated as for an update, then the defaults filled in. */
 export function validateKeyInput(engine: ScopeEngine, input: CreateKeyInput, now: Date): ValidKeyInput {
-  const name = input.name.trim();
+  const type = input.type ?? 'SECRET';
+  // A missing name is an empty one: create needs it, so it must not be skipped as "not given".
+  const fields = validateKeyFields(engine, { ...input, name: input.name ?? '' }, type, now);
+  return {
+    name: fields.name!,
+    type,
+    scopes: fields.scopes ?? [],
+    bundles: fields.bundles ?? [],
+    policyIds: fields.policyIds ?? [],
+    expiresAt: fields.expiresAt ?? null,
+    ipAllowlist: fields.ipAllowlist ?? null,
+    allowedOrigins: fields.allowedOrigins ?? null,
+  };
+}
+
+function validName(value: string): string {
+  const name = value.trim();
   if (name.length === 0) throw badInput('name must not be empty', { field: 'name' });
   if (name.length > MAX_NAME) throw badInput(`name must be at most ${MAX_NAME} characters`, { field: 'name' });
+  return name;
+}
 
-  const type = input.type ?? 'SECRET';
-  const scopes = dedupe(input.scopes ?? []);
-  const bundles = dedupe(input.bundles ?? []);
-  engine.assertValidScopes(scopes, 'scopes');
-  engine.assertValidBundles(bundles, 'bundles');
-
-  const expiresAt = input.expiresAt ?? null;
+function validExpiry(expiresAt: Date | null, now: Date): Date | null {
   if (expiresAt && expiresAt.getTime() <= now.getTime()) {
     throw badInput('expiresAt must be in the future', { field: 'expiresAt' });
   }
+  return expiresAt;
+}
 
-  const allowedOrigins = input.allowedOrigins?.length ? dedupe(input.allowedOrigins).map(normalizeOrigin) : null;
-  if (allowedOrigins && type !== 'PUBLISHABLE') {
-    throw badInput('allowedOrigins applies to publishable keys only', { field: 'allowedOrigins' });
-  }
-
-  return {
-    name,
-    type,
-    scopes,
-    bundles,
-    policyIds: dedupe(input.policyIds ?? []),
-    expiresAt,
-    ipAllowlist: input.ipAllowlist?.length ? normalizeAllowlist(dedupe(input.ipAllowlist)) : null,
-    allowedOrigins,
-  };
+function validOrigins(origins: readonly string[] | null, type: KeyType): string[] | null {
+  if (!origins?.length) return null;
+  if (type !== 'PUBLISHABLE') throw badInput('allowedOrigins applies to publishable keys only', { field: 'allowedOrigins' });
+  return dedupe(origins.map(normalizeOrigin));
 }
 
 /** Browsers send `scheme://host[:port]` with no path; compare in that exact form. */

@@ -1,34 +1,34 @@
 import type { DataSource } from 'typeorm';
-import { displayPrefix, generateKey, hashKey } from '../../auth/key-format';
 import type { ApiKey, ScopePolicy } from '../../db/entities';
-import { writeTransaction } from '../../db/write-transaction';
 import type { KeyStatusFilter, Repositories } from '../../db/repositories';
-import { AppError, notFound } from '../../errors';
+import { notFound } from '../../errors';
 import type { ScopeEngine } from '../../scopes/engine';
-import type { PermissionInput } from '../../scopes/types';
 import type { Actor } from '../actor';
-import { validateKeyInput, type CreateKeyInput } from './key-input';
+import type { AuditLog } from '../audit/audit-log';
+import { validateKeyInput, type CreateKeyInput, type UpdateKeyInput } from './key-input';
+import { KeyLifecycle, type CreatedKey, type KeyChangeListener } from './key-lifecycle';
+import { keysetFor, pageOf, type PageRequest } from '../pages';
 
-export interface KeyChangeListener {
-  /** A key's secrets or permissions changed: caches holding it must drop it. */
-  keyChanged(keyId: number): void;
-}
+export type { CreatedKey, KeyChangeListener };
 
-export interface CreatedKey {
-  key: ApiKey;
-  /** The only time the full key exists outside the client's hands. */
-  secret: string;
-}
-
-/** Key rules: validation, no escalation, account isolation. Shared by the API and the CLI. */
+/**
+ * Key rules: validation, no escalation, account isolation, an audit entry for
+ * every change. Shared by the API and the CLI. Reads live here; the writes
+ * (the key lifecycle) in KeyLifecycle.
+ */
 export class KeyService {
+  private readonly lifecycle: KeyLifecycle;
+
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly repos: Repositories,
     private readonly engine: ScopeEngine,
-    private readonly listener: KeyChangeListener = { keyChanged: () => undefined },
+    audit: AuditLog,
+    listener: KeyChangeListener = { keyChanged: () => undefined },
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.lifecycle = new KeyLifecycle(dataSource, repos, engine, audit, listener, now);
+  }
 
   /**
    * Every check `create` makes that needs no account, so a caller that must
@@ -41,51 +41,24 @@ export class KeyService {
     }
   }
 
-  async create(actor: Actor, input: CreateKeyInput): Promise<CreatedKey> {
-    const valid = validateKeyInput(this.engine, input, this.now());
-    const policies = await this.visiblePolicies(actor.accountId, valid.policyIds);
-    const grant: PermissionInput = { keyType: valid.type, scopes: valid.scopes, bundles: valid.bundles, policies };
-    if (valid.type === 'PUBLISHABLE') this.engine.assertReadOnly(grant);
-    this.assertNoEscalation(actor, this.engine.grantsOf(grant), 'grant');
-
-    const secret = generateKey(valid.type);
-    const key = await writeTransaction(this.dataSource, (manager) =>
-      this.repos.apiKeys.insertWithSecret(
-        manager,
-        {
-          accountId: actor.accountId,
-          name: valid.name,
-          type: valid.type,
-          prefix: displayPrefix(secret),
-          scopes: valid.scopes,
-          bundles: valid.bundles,
-          policies,
-          expiresAt: valid.expiresAt,
-          ipAllowlist: valid.ipAllowlist,
-          allowedOrigins: valid.allowedOrigins,
-          createdById: actor.kind === 'key' ? actor.keyId : null,
-          lastUsedAt: null,
-          revokedAt: null,
-        },
-        hashKey(secret),
-      ),
-    );
-    key.policies = policies;
-    // A new publishable key may list origins that CORS must now answer for.
-    this.listener.keyChanged(key.id);
-    return { key, secret };
+  create(actor: Actor, input: CreateKeyInput): Promise<CreatedKey> {
+    return this.lifecycle.create(actor, input);
   }
 
-  /** Permanent. Revoking an already revoked key is a no-op that returns it. */
-  async revoke(actor: Actor, id: number): Promise<ApiKey> {
-    const key = await this.get(actor.accountId, id);
-    this.assertNoEscalation(actor, this.permissionsOf(key).scopes, 'revoke');
-    if (!key.revokedAt) {
-      key.revokedAt = this.now();
-      await this.repos.apiKeys.markRevoked(key.id, key.revokedAt);
-    }
-    this.listener.keyChanged(key.id);
-    return key;
+  update(actor: Actor, id: number, input: UpdateKeyInput): Promise<ApiKey> {
+    return this.lifecycle.update(actor, id, input);
+  }
+
+  roll(actor: Actor, id: number, graceSeconds?: number): Promise<CreatedKey> {
+    return this.lifecycle.roll(actor, id, graceSeconds);
+  }
+
+  revoke(actor: Actor, id: number): Promise<ApiKey> {
+    return this.lifecycle.revoke(actor, id);
+  }
+
+  delete(actor: Actor, id: number): Promise<void> {
+    return this.lifecycle.delete(actor, id);
   }
 
   async get(accountId: number, id: number): Promise<ApiKey> {
@@ -97,16 +70,16 @@ export class KeyService {
   /** Fetches one more row than asked so the page knows whether another follows. */
   async list(
     accountId: number,
-    page: { first: number; afterId?: number },
+    page: PageRequest,
     status?: KeyStatusFilter,
   ): Promise<{ nodes: ApiKey[]; hasNextPage: boolean }> {
     const rows = await this.repos.apiKeys.listInAccount(
       accountId,
-      { limit: page.first + 1, beforeId: page.afterId },
+      keysetFor(page),
       status,
       this.now(),
     );
-    return { nodes: rows.slice(0, page.first), hasNextPage: rows.length > page.first };
+    return pageOf(rows, page);
   }
 
   permissionsOf(key: ApiKey & { policies?: ScopePolicy[] }) {
@@ -117,28 +90,4 @@ export class KeyService {
       policies: key.policies ?? [],
     });
   }
-
-  private async visiblePolicies(accountId: number, ids: readonly number[]): Promise<ScopePolicy[]> {
-    const found = await this.repos.policies.findVisibleByIds(accountId, ids);
-    const missing = ids.filter((id) => !found.some((p) => p.id === id));
-    if (missing.length > 0) {
-      throw new AppError('NOT_FOUND', `Scope polic${missing.length === 1 ? 'y' : 'ies'} not found`, {
-        field: 'policyIds',
-      });
-    }
-    return found;
-  }
-
-  /** Contract section 4: a caller grants, or acts on, only what it holds itself; only admin grants admin. */
-  private assertNoEscalation(actor: Actor, wanted: Iterable<string>, verb: 'grant' | 'revoke'): void {
-    if (actor.kind === 'operator') return;
-    const missing = actor.permissions.lacking(wanted);
-    if (missing.length === 0) return;
-    const message =
-      verb === 'grant'
-        ? `You cannot grant scopes your own key does not hold: ${missing.join(', ')}`
-        : `You cannot revoke a key that holds scopes your own key does not: ${missing.join(', ')}`;
-    throw new AppError('SCOPE_REQUIRED', message, { requiredScopes: [missing], missingScopes: missing });
-  }
 }
-

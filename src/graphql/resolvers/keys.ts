@@ -21,9 +21,26 @@ export const keyResolvers: Resolvers = {
       });
       return { apiKey: key, secret };
     },
+    updateApiKey: async (_root, { input: { id, policyIds, ...fields } }, ctx) => ({
+      apiKey: await ctx.services.keys.update(ctx.actor, expectGlobalId(id, 'ApiKey', 'id'), {
+        ...fields,
+        // Omitted stays omitted and null stays null: the service tells "unchanged" from "cleared".
+        policyIds: policyIds && policyIds.map((policyId) => expectGlobalId(policyId, 'ScopePolicy', 'policyIds')),
+      }),
+    }),
+    rollApiKey: async (_root, { input }, ctx) => {
+      const { key, secret } = await ctx.services.keys.roll(ctx.actor, expectGlobalId(input.id, 'ApiKey', 'id'), input.graceSeconds ?? 0);
+      return { apiKey: key, secret };
+    },
     revokeApiKey: async (_root, { input }, ctx) => ({
       apiKey: await ctx.services.keys.revoke(ctx.actor, expectGlobalId(input.id, 'ApiKey', 'id')),
     }),
+    deleteApiKey: async (_root, { input }, ctx) => {
+      const id = expectGlobalId(input.id, 'ApiKey', 'id');
+      await ctx.services.keys.delete(ctx.actor, id);
+      // Re-encoded rather than echoed, so the answer is the canonical id.
+      return { deletedId: toGlobalId('ApiKey', id) };
+    },
   },
   ApiKey: {
     id: (key) => toGlobalId('ApiKey', key.id),

@@ -1,4 +1,4 @@
-import { Account, ApiKey, Booking, Customer, Product, ScopePolicy } from '../../db/entities';
+import { Account, ApiKey, AuditEntry, Booking, Customer, Product, ScopePolicy } from '../../db/entities';
 import { scopeRequiredError, typeRequirementOf } from '../../scopes/directive';
 import type { GraphQLContext } from '../context';
 import type { Resolvers } from '../generated/resolvers';
@@ -15,6 +15,11 @@ const loaders: Record<string, NodeLoader> = {
   ApiKey: (ctx, id) => ctx.loaders.keyInAccount.load(id),
   Account: (ctx, id) => (id === ctx.auth.account.id ? ctx.auth.account : null),
   ScopePolicy: async (ctx, id) => (await ctx.services.repos.policies.findVisibleByIds(ctx.actor.accountId, [id]))[0] ?? null,
+  // The account's newest entry at or below the id (one indexed query): the entry itself, if it is the account's.
+  AuditEntry: async (ctx, id) => {
+    const [entry] = await ctx.services.audit.list(ctx.actor.accountId, { limit: 1, beforeId: id + 1 });
+    return entry?.id === id ? entry : null;
+  },
   Product: (ctx, id) => ctx.loaders.product.load(id),
   Customer: (ctx, id) => ctx.loaders.customer.load(id),
   Booking: (ctx, id) => ctx.loaders.booking.load(id),
@@ -24,6 +29,7 @@ const typeNames = new Map<unknown, string>([
   [ApiKey, 'ApiKey'],
   [Account, 'Account'],
   [ScopePolicy, 'ScopePolicy'],
+  [AuditEntry, 'AuditEntry'],
   [Product, 'Product'],
   [Customer, 'Customer'],
   [Booking, 'Booking'],
