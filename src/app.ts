@@ -25,12 +25,20 @@ export async function createApp(config: Config, dataSource: DataSource, options:
   const services = createServices(dataSource, config, { warn: (details, message) => server.log.warn(details, message) });
   const server = await createHttpServer(services, config, options);
   services.requestLogs.startPruning();
+  if (config.WEBHOOK_WORKER) {
+    services.webhookWorker.start();
+    // Tied to the HTTP server's close (which `close()` below starts with), so
+    // a caller that only closes `http` stops the worker too, and the worker's
+    // last writes (claims handed back) land before the database goes.
+    server.addHook('onClose', () => services.webhookWorker.stop());
+  }
   return {
     http: server,
     services,
     async close() {
-      // In this order: no request is in flight once the server is closed, so the
-      // last request log rows are buffered, and they need the database to land.
+      // In this order: no request is in flight once the server is closed (and the
+      // webhook worker has stopped), so the last request log rows are buffered,
+      // and they need the database to land.
       await server.close();
       await services.requestLogs.close();
       if (dataSource.isInitialized) await dataSource.destroy();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_RETRY_SCHEDULE_SECONDS, parseRetrySchedule } from './webhooks/delivery/schedule';
 
 /**
  * The environment, parsed and validated once. A bad value stops the process
@@ -44,6 +45,38 @@ const schema = z.object({
   REQUEST_LOG_BATCH_SIZE: wholeNumber(1, 1_000).default(100),
   /** Most rows held while the database cannot take them; past this the oldest are dropped, and counted in a warning. */
   REQUEST_LOG_BUFFER_MAX: wholeNumber(1).default(10_000),
+  /** Development and tests only: webhook URLs may point at loopback, and use plain http to loopback (never anything else). */
+  WEBHOOKS_ALLOW_INSECURE: booleanString.default(false),
+  /** `false` runs no webhook delivery worker in this process (another process delivers). */
+  WEBHOOK_WORKER: booleanString.default(true),
+  /** How often the worker looks for due deliveries when nothing pokes it. */
+  WEBHOOK_POLL_MS: wholeNumber(10, 3_600_000).default(1_000),
+  /** Most deliveries one worker sends at once. */
+  WEBHOOK_CONCURRENCY: wholeNumber(1, 1_000).default(10),
+  /** One attempt's limit, connecting to the end of the response. */
+  WEBHOOK_TIMEOUT_MS: wholeNumber(100, 600_000).default(15_000),
+  /** How long a claimed delivery is reserved for its worker; a killed worker's claims are free again after it. */
+  WEBHOOK_LEASE_MS: wholeNumber(200, 86_400_000).default(60_000),
+  /** Seconds to wait before each attempt, comma-separated (Svix's schedule by default). */
+  WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .default(DEFAULT_RETRY_SCHEDULE_SECONDS.join(','))
+    .transform((text, ctx) => {
+      const parsed = parseRetrySchedule(text);
+      if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+      return typeof parsed === 'string' ? [] : parsed;
+    }),
+  /** An endpoint failing for longer than this (5 days by default) is disabled. */
+  WEBHOOK_DISABLE_AFTER_MS: wholeNumber(1).default(5 * 24 * 3_600_000),
+}).refine((c) => c.WEBHOOK_LEASE_MS > c.WEBHOOK_TIMEOUT_MS, {
+  // A lease that ran out while its attempt was still waiting for an answer would
+  // let a second worker send the same delivery at the same time.
+  path: ['WEBHOOK_LEASE_MS'],
+  message: 'must be longer than WEBHOOK_TIMEOUT_MS',
+}).refine((c) => !(c.WEBHOOKS_ALLOW_INSECURE && c.NODE_ENV === 'production'), {
+  // Contract §7: plain http to loopback only in development; a production server never sends webhooks to its own host.
+  path: ['WEBHOOKS_ALLOW_INSECURE'],
+  message: 'must not be true when NODE_ENV is production',
 });
 
 export type Config = z.infer<typeof schema>;

@@ -14,6 +14,11 @@ import { ReportService } from './domain/reports/report-service';
 import { RequestLogService, type BackgroundLog } from './domain/request-logs/request-log-service';
 import { defaultCatalog } from './scopes/catalog';
 import { ScopeEngine } from './scopes/engine';
+import { createDeliveryWorker, type DeliveryWorker, type WebhookWorkerSetting } from './webhooks/delivery';
+import { WebhookDeliveryLog } from './webhooks/delivery-log';
+import { WebhookEndpointService } from './webhooks/endpoint-service';
+import { defaultWebhookEventCatalog, type WebhookEventCatalog } from './webhooks/event-catalog';
+import { WebhookSignal } from './webhooks/signal';
 
 /**
  * Everything a request, a CLI command or a test needs, wired once. The API,
@@ -33,11 +38,18 @@ export interface Services {
   readonly bookings: BookingService;
   readonly reports: ReportService;
   readonly requestLogs: RequestLogService;
+  readonly webhookEvents: WebhookEventCatalog;
+  readonly webhookEndpoints: WebhookEndpointService;
+  readonly webhookDeliveries: WebhookDeliveryLog;
+  /** Poked after every commit that wrote webhook deliveries; the delivery worker subscribes. */
+  readonly webhookSignal: WebhookSignal;
+  /** Sends pending deliveries; started by the server (`createApp`), never by the CLI. */
+  readonly webhookWorker: DeliveryWorker;
 }
 
 export function createServices(
   dataSource: DataSource,
-  config: Pick<Config, 'KEY_CACHE_TTL_MS' | 'KEY_CACHE_MAX'> & Partial<Pick<Config, RequestLogSetting>>,
+  config: Pick<Config, 'KEY_CACHE_TTL_MS' | 'KEY_CACHE_MAX'> & Partial<Pick<Config, RequestLogSetting | WebhookWorkerSetting>>,
   log: BackgroundLog = { warn: () => undefined },
 ): Services {
   const repos = createRepositories(dataSource);
@@ -50,11 +62,16 @@ export function createServices(
   });
   const listedOrigins = new ListedOrigins(repos.apiKeys);
   const audit = new AuditLog(dataSource);
+  const webhookSignal = new WebhookSignal();
+  const webhookEvents = defaultWebhookEventCatalog();
   const keys = new KeyService(dataSource, repos, engine, audit, {
     keyChanged: (keyId) => {
       authenticator.invalidate(keyId);
       lastUsed.forget(keyId);
       listedOrigins.invalidate();
+      // After commit; a revocation wrote `api_key.revoked`. Other key changes
+      // write no event, and their poke costs the worker one empty look.
+      webhookSignal.notify();
     },
   });
   // Any key may hold a policy, so a policy change drops every cached key.
@@ -70,11 +87,18 @@ export function createServices(
     authenticator,
     listedOrigins,
     audit,
-    products: new ProductService(dataSource, repos),
-    customers: new CustomerService(dataSource, repos),
-    bookings: new BookingService(dataSource, repos),
+    products: new ProductService(dataSource, repos, webhookSignal),
+    customers: new CustomerService(dataSource, repos, webhookSignal),
+    bookings: new BookingService(dataSource, repos, { webhookSignal }),
     reports: new ReportService(repos),
     requestLogs: new RequestLogService(repos.requestLogs, log, requestLogOptions({ ...defaultConfig, ...config })),
+    webhookEvents,
+    webhookEndpoints: new WebhookEndpointService(dataSource, audit, webhookEvents, {
+      allowInsecure: config.WEBHOOKS_ALLOW_INSECURE ?? defaultConfig.WEBHOOKS_ALLOW_INSECURE,
+    }),
+    webhookDeliveries: new WebhookDeliveryLog(dataSource, webhookSignal),
+    webhookSignal,
+    webhookWorker: createDeliveryWorker(dataSource, { keys: repos.apiKeys, engine, events: webhookEvents, audit, signal: webhookSignal, log }, config),
   };
 }
 

@@ -5,7 +5,7 @@ import { loadConfig } from '../config';
 import type { KeyType } from '../scopes/types';
 import { createServices, type Services } from '../services';
 import { isAppError } from '../errors';
-import { toGlobalId, expectGlobalId } from '../graphql/global-id';
+import { toGlobalId, expectGlobalId } from '../global-id';
 import { keyStatus } from '../auth/key-status';
 import { seedAccount } from '../domain/seed';
 

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { ApiKey, Booking, Customer, Product, RequestLog, ScopePolicy } from '../db/entities';
+import type { ApiKey, Booking, Customer, Product, RequestLog, ScopePolicy, WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '../db/entities';
 import type { Page, PageRequest } from '../domain/pages';
 import type { Services } from '../services';
 
@@ -19,6 +19,12 @@ export interface Loaders {
   bookingsOfCustomers(page: PageRequest): DataLoader<number, Page<Booking>>;
   /** The loader for one page shape of `ApiKey.requestLogs`, keyed by key id. */
   requestLogsOfKeys(page: PageRequest): DataLoader<number, Page<RequestLog>>;
+  webhookEndpoint: DataLoader<number, WebhookEndpoint | null>;
+  webhookDelivery: DataLoader<number, WebhookDelivery | null>;
+  /** An event's type by event id (never its payload). */
+  webhookEventType: DataLoader<number, string | null>;
+  /** The loader for one page shape of `WebhookDelivery.attemptLog`, keyed by delivery id. */
+  webhookAttemptsOfDeliveries(page: PageRequest): DataLoader<number, Page<WebhookAttempt>>;
 }
 
 export function createLoaders(services: Services, accountId: number): Loaders {
@@ -33,6 +39,13 @@ export function createLoaders(services: Services, accountId: number): Loaders {
     booking: byId((ids) => services.bookings.findByIds(accountId, ids)),
     bookingsOfCustomers: pagesPerShape((ids, page) => services.bookings.pageByCustomers(accountId, ids, page)),
     requestLogsOfKeys: pagesPerShape((ids, page) => services.requestLogs.pageByKeys(accountId, ids, page)),
+    webhookEndpoint: byId((ids) => services.webhookEndpoints.findByIds(accountId, ids)),
+    webhookDelivery: byId((ids) => services.webhookDeliveries.findByIds(accountId, ids)),
+    webhookEventType: new DataLoader(async (ids) => {
+      const types = await services.webhookDeliveries.eventTypes(accountId, ids);
+      return ids.map((id) => types.get(id) ?? null);
+    }),
+    webhookAttemptsOfDeliveries: pagesPerShape((ids, page) => services.webhookDeliveries.attemptsByDeliveries(accountId, ids, page)),
   };
 }
 

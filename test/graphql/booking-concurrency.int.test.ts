@@ -1,5 +1,5 @@
 import { Booking } from '../../src/db/entities';
-import { toGlobalId } from '../../src/graphql/global-id';
+import { toGlobalId } from '../../src/global-id';
 import { startTestServer, type TestServer } from '../support/server';
 import { createCatalog, futureDay, HOUR } from './domain-fixtures';
 

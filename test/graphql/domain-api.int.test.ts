@@ -1,4 +1,4 @@
-import { toGlobalId } from '../../src/graphql/global-id';
+import { toGlobalId } from '../../src/global-id';
 import { startTestServer, type GraphQLBody, type TestServer } from '../support/server';
 import { createCatalog, DAY, futureDay, gid, HOUR, type Catalog } from './domain-fixtures';
 

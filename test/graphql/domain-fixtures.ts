@@ -1,5 +1,5 @@
 import { Booking, Customer, Product } from '../../src/db/entities';
-import { toGlobalId } from '../../src/graphql/global-id';
+import { toGlobalId } from '../../src/global-id';
 import type { TestServer } from '../support/server';
 
 /**

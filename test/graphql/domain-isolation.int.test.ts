@@ -1,7 +1,7 @@
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import { ApiKey, ScopePolicy } from '../../src/db/entities';
+import { ApiKey, ScopePolicy, WebhookDelivery, WebhookEndpoint } from '../../src/db/entities';
 import { loadTypeDefs } from '../../src/graphql/schema';
-import { toGlobalId } from '../../src/graphql/global-id';
+import { toGlobalId } from '../../src/global-id';
 import { startTestServer, type GraphQLBody, type TestServer } from '../support/server';
 import { accountRows, createCatalog, DAY, futureDay, HOUR, type Catalog } from './domain-fixtures';
 
@@ -19,7 +19,7 @@ let acmeKeyId: number;
 let acmePolicyId: number;
 
 const GHOST = 99_999_999;
-type Ids = { product: string; customer: string; booking: string; apiKey: string; policy: string; account: string };
+type Ids = { product: string; customer: string; booking: string; apiKey: string; policy: string; account: string; webhookEndpoint: string; webhookDelivery: string };
 let victim: Ids;
 const ghost: Ids = {
   product: toGlobalId('Product', GHOST),
@@ -28,11 +28,19 @@ const ghost: Ids = {
   apiKey: toGlobalId('ApiKey', GHOST),
   policy: toGlobalId('ScopePolicy', GHOST),
   account: toGlobalId('Account', GHOST),
+  webhookEndpoint: toGlobalId('WebhookEndpoint', GHOST),
+  webhookDelivery: toGlobalId('WebhookDelivery', GHOST),
 };
 
 beforeAll(async () => {
-  server = await startTestServer();
+  // No worker: A's webhook deliveries stay exactly as written. Loopback URLs, so no DNS.
+  server = await startTestServer({ WEBHOOKS_ALLOW_INSECURE: true, WEBHOOK_WORKER: false });
+  // A's endpoint first, so A's rows below give it deliveries; one of them failed, so a retry could act on it.
+  const { id: acmeAccountId } = await server.account('acme');
+  const acmeHook = (await server.app.services.webhookEndpoints.create({ kind: 'operator', accountId: acmeAccountId }, { url: 'http://127.0.0.1:9/acme', events: ['*'] })).endpoint;
   acme = await createCatalog(server, 'acme', { products: 1, customers: 1, bookings: 2 });
+  const acmeDelivery = await server.db.dataSource.getRepository(WebhookDelivery).findOneByOrFail({ endpointId: acmeHook.id, accountId: acme.accountId });
+  await server.db.dataSource.getRepository(WebhookDelivery).update({ id: acmeDelivery.id }, { status: 'FAILED', nextAttemptAt: null });
   globex = await createCatalog(server, 'globex', { products: 1, customers: 1, bookings: 1 });
   ({ id: acmeKeyId } = await server.mintKey({ account: 'acme', name: 'acme partner', scopes: ['products:read'] }));
   acmePolicyId = (await server.db.dataSource.getRepository(ScopePolicy).save({ accountId: acme.accountId, name: 'acme only', mode: 'ALLOW', scopes: ['products:read'], builtIn: false })).id;
@@ -44,6 +52,8 @@ beforeAll(async () => {
     apiKey: toGlobalId('ApiKey', acmeKeyId),
     policy: toGlobalId('ScopePolicy', acmePolicyId),
     account: toGlobalId('Account', acme.accountId),
+    webhookEndpoint: toGlobalId('WebhookEndpoint', acmeHook.id),
+    webhookDelivery: toGlobalId('WebhookDelivery', acmeDelivery.id),
   };
 });
 afterAll(() => server.close());
@@ -67,7 +77,7 @@ const CASES: Record<string, Case[]> = {
   viewer: [{ unaimed: '{ viewer { account { id name } apiKey { id } effectiveScopes } }' }],
   scopes: [{ unaimed: '{ scopes { name } }' }],
   scopeBundles: [{ unaimed: '{ scopeBundles { name } }' }],
-  node: (['product', 'customer', 'booking', 'apiKey', 'policy', 'account'] as const).map((type) =>
+  node: (['product', 'customer', 'booking', 'apiKey', 'policy', 'account', 'webhookEndpoint', 'webhookDelivery'] as const).map((type) =>
     aim('query ($id: ID!) { node(id: $id) { __typename id } }', (ids) => ({ id: ids[type] })),
   ),
   products: [{ unaimed: '{ products(first: 100) { edges { node { id name } } } }' }],
@@ -105,6 +115,17 @@ const CASES: Record<string, Case[]> = {
   updateScopePolicy: [aim('mutation ($id: ID!) { updateScopePolicy(input: { id: $id, scopes: ["admin"] }) { policy { id } } }', (ids) => ({ id: ids.policy }))],
   deleteScopePolicy: [aim('mutation ($id: ID!) { deleteScopePolicy(input: { id: $id, force: true }) { deletedId } }', (ids) => ({ id: ids.policy }))],
   auditEntries: [{ unaimed: '{ auditEntries(first: 100) { edges { node { id action targetId actorId changes } } } }' }],
+  webhookEndpoints: [{ unaimed: '{ webhookEndpoints { id url events } }' }],
+  webhookDeliveries: [
+    { unaimed: '{ webhookDeliveries(first: 100) { edges { node { id eventType messageId endpointId endpoint { id url } } } } }' },
+    aim('query ($id: ID) { webhookDeliveries(endpointId: $id) { edges { node { id } } } }', (ids) => ({ id: ids.webhookEndpoint })),
+  ],
+  createWebhookEndpoint: [{ unaimed: 'mutation { createWebhookEndpoint(input: { url: "http://127.0.0.1:9/globex", events: ["*"] }) { endpoint { id url events } } }' }],
+  updateWebhookEndpoint: [
+    aim('mutation ($id: ID!) { updateWebhookEndpoint(input: { id: $id, url: "http://127.0.0.1:9/taken", rotateSecret: true }) { secret endpoint { id } } }', (ids) => ({ id: ids.webhookEndpoint })),
+  ],
+  deleteWebhookEndpoint: [aim('mutation ($id: ID!) { deleteWebhookEndpoint(input: { id: $id }) { deletedId } }', (ids) => ({ id: ids.webhookEndpoint }))],
+  retryWebhookDelivery: [aim('mutation ($id: ID!) { retryWebhookDelivery(input: { id: $id }) { delivery { id status } } }', (ids) => ({ id: ids.webhookDelivery }))],
 };
 
 function rootFields(): string[] {
@@ -154,5 +175,7 @@ async function snapshot() {
     rows: await accountRows(server, acme.accountId),
     keys: await ds.getRepository(ApiKey).find({ where: { accountId: acme.accountId }, order: { id: 'ASC' } }),
     policies: await ds.getRepository(ScopePolicy).find({ where: { accountId: acme.accountId } }),
+    webhookEndpoints: await ds.getRepository(WebhookEndpoint).find({ where: { accountId: acme.accountId }, order: { id: 'ASC' } }),
+    webhookDeliveries: await ds.getRepository(WebhookDelivery).find({ where: { accountId: acme.accountId }, order: { id: 'ASC' } }),
   };
 }

@@ -25,7 +25,8 @@ const countingLogger: Logger = {
 beforeAll(async () => {
   // A long key cache: a key lookup must not land in one request's count and not another's.
   // Likewise the request log's batched INSERT: hold it back for longer than the file runs.
-  server = await startTestServer({ KEY_CACHE_TTL_MS: 60_000, REQUEST_LOG_FLUSH_MS: 60_000 });
+  // And no webhook delivery worker: its polls of the queue would land in any request's count.
+  server = await startTestServer({ KEY_CACHE_TTL_MS: 60_000, REQUEST_LOG_FLUSH_MS: 60_000, WEBHOOK_WORKER: false });
   ({ secret: key } = await server.mintKey({ scopes: ['products:read', 'customers:read', 'bookings:read'] }));
   // 100 customers with one to three bookings each, spread over 4 products.
   await createCatalog(server, 'acme', { products: 4, customers: 100, bookings: 200 });

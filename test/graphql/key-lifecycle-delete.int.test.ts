@@ -1,5 +1,5 @@
 import { ApiKey, ApiKeySecret, AuditEntry, RequestLog } from '../../src/db/entities';
-import { parseGlobalId, toGlobalId } from '../../src/graphql/global-id';
+import { parseGlobalId, toGlobalId } from '../../src/global-id';
 import { expectRefused, onlyError } from '../http/helpers';
 import { startTestServer, type TestServer } from '../support/server';
 

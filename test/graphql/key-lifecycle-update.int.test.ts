@@ -1,5 +1,5 @@
 import { ApiKey, ApiKeySecret, AuditEntry, ScopePolicy } from '../../src/db/entities';
-import { toGlobalId } from '../../src/graphql/global-id';
+import { toGlobalId } from '../../src/global-id';
 import { expectRefused, onlyError } from '../http/helpers';
 import { startTestServer, type TestServer } from '../support/server';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import catalog from '../../schema/scope-catalog.json';
 import { ApiKey, ApiKeySecret } from '../../src/db/entities';
-import { toGlobalId } from '../../src/graphql/global-id';
+import { toGlobalId } from '../../src/global-id';
 import { startTestServer, type GraphQLBody, type TestServer } from '../support/server';
 
 const KEY_FIELDS = 'id name prefix type status scopes bundles effectiveScopes createdAt expiresAt ipAllowlist createdBy { id }';

@@ -1,5 +1,5 @@
 import { ApiKey } from '../../src/db/entities';
-import { toGlobalId } from '../../src/graphql/global-id';
+import { toGlobalId } from '../../src/global-id';
 import { startTestServer, type TestServer } from '../support/server';
 import { createCatalog, gid, type Catalog } from './domain-fixtures';
 import { onlyError, policyApi } from './policies-helpers';

@@ -1,6 +1,6 @@
 import catalog from '../../schema/scope-catalog.json';
 import { ScopePolicy } from '../../src/db/entities';
-import { parseGlobalId } from '../../src/graphql/global-id';
+import { parseGlobalId } from '../../src/global-id';
 import type { GraphQLBody, TestServer } from '../support/server';
 
 /** Operations and small helpers shared by the scope policy test files. */

@@ -1,4 +1,4 @@
-import { toGlobalId } from '../../src/graphql/global-id';
+import { toGlobalId } from '../../src/global-id';
 import { startTestServer, type TestServer } from '../support/server';
 import { NON_ADMIN, onlyError, policyApi, type PolicyView } from './policies-helpers';
 

@@ -4,7 +4,7 @@
  */
 import { generateKey, hashKey } from '../../src/auth/key-format';
 import { ApiKey } from '../../src/db/entities';
-import { toGlobalId } from '../../src/graphql/global-id';
+import { toGlobalId } from '../../src/global-id';
 import { startTestServer, type TestServer } from '../support/server';
 import { expectRefused, flipLastChar } from './helpers';
 

@@ -3,7 +3,7 @@
  * request log, and `ApiKey.requestLogs` reading it back.
  */
 import { generateKey } from '../../src/auth/key-format';
-import { toGlobalId } from '../../src/graphql/global-id';
+import { toGlobalId } from '../../src/global-id';
 import { startTestServer, type TestServer } from '../support/server';
 import { expectRefused, flipLastChar, graphqlGet } from './helpers';
 import { allLogCount, logsOf } from './request-logs-support';

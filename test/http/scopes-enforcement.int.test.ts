@@ -3,7 +3,7 @@
  * SCOPE_REQUIRED with its extensions, 403 + insufficient_scope only when no
  * data comes back, node(id:) and mutations that must not run.
  */
-import { toGlobalId } from '../../src/graphql/global-id';
+import { toGlobalId } from '../../src/global-id';
 import { startTestServer, type TestServer } from '../support/server';
 import { flipLastChar, keyRowCounts, onlyError } from './helpers';
 

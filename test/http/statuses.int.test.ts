@@ -4,7 +4,7 @@
  * and GET for queries.
  */
 import { ScopePolicy } from '../../src/db/entities';
-import { toGlobalId } from '../../src/graphql/global-id';
+import { toGlobalId } from '../../src/global-id';
 import { startTestServer, type TestServer } from '../support/server';
 import { graphqlGet, onlyError, type Response } from './helpers';
 

@@ -16,7 +16,20 @@ describe('loadConfig', () => {
       REQUEST_LOG_FLUSH_MS: 250,
       REQUEST_LOG_BATCH_SIZE: 100,
       REQUEST_LOG_BUFFER_MAX: 10000,
+      WEBHOOKS_ALLOW_INSECURE: false,
+      WEBHOOK_WORKER: true,
+      WEBHOOK_POLL_MS: 1000,
+      WEBHOOK_CONCURRENCY: 10,
+      WEBHOOK_TIMEOUT_MS: 15000,
+      WEBHOOK_LEASE_MS: 60000,
+      WEBHOOK_RETRY_SCHEDULE: [0, 5, 300, 1800, 7200, 18000, 36000, 36000],
+      WEBHOOK_DISABLE_AFTER_MS: 432000000,
     });
+  });
+
+  it('refuses WEBHOOKS_ALLOW_INSECURE in production (contract section 7: loopback http in development only)', () => {
+    expect(loadConfig({ WEBHOOKS_ALLOW_INSECURE: '1' }).WEBHOOKS_ALLOW_INSECURE).toBe(true);
+    expect(() => loadConfig({ WEBHOOKS_ALLOW_INSECURE: 'true', NODE_ENV: 'production' })).toThrow(/WEBHOOKS_ALLOW_INSECURE: must not be true/);
   });
 
   it('reads the values an operator sets', () => {

@@ -1,5 +1,5 @@
 import { thrown } from '../support/thrown';
-import { expectGlobalId, parseGlobalId, toGlobalId } from '../../src/graphql/global-id';
+import { expectGlobalId, parseGlobalId, toGlobalId } from '../../src/global-id';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64url');
 

@@ -3,7 +3,7 @@ import { AuditEntry } from '../../db/entities';
 import { newestFirstInAccount, type KeysetPage } from '../../db/repositories/account-scoped';
 import type { Actor } from '../actor';
 
-export type AuditTargetType = 'ApiKey' | 'ScopePolicy';
+export type AuditTargetType = 'ApiKey' | 'ScopePolicy' | 'WebhookEndpoint';
 
 export interface AuditRecord {
   /** e.g. `api_key.created`, `api_key.updated`, `api_key.rolled`, `api_key.revoked`, `api_key.deleted`, `scope_policy.created`. */

@@ -16,6 +16,9 @@ import { MAX_SPAN_MS, unknownReference } from './input-rules';
 import { peakUsage, type Interval } from './occupancy';
 import { newReference } from './reference';
 import { keysetFor, pageOf, pagesByParent, type PageRequest } from '../pages';
+import { publishEvent } from '../../webhooks/outbox';
+import { bookingData } from '../../webhooks/payloads';
+import { NO_WEBHOOK_NOTIFIER, type WebhookNotifier } from '../../webhooks/signal';
 
 export type { CreateBookingInput, UpdateBookingInput };
 
@@ -28,6 +31,8 @@ export interface BookingServiceOptions {
   now?: () => Date;
   /** Injected by tests to force a reference collision. */
   newReference?: () => string;
+  /** Poked after each committed write, which published a webhook event. */
+  webhookSignal?: WebhookNotifier;
 }
 
 const REFERENCE_ATTEMPTS = 5;
@@ -37,10 +42,13 @@ const REFERENCE_ATTEMPTS = 5;
  * product has. Every write runs in one writeTransaction that takes the
  * product's lock before reading what is booked, so two requests for the last
  * unit are decided one after the other, each seeing the other's result.
+ * The same transaction publishes the write's webhook event (the outbox), so a
+ * booking refused for capacity leaves no event behind.
  */
 export class BookingService {
   private readonly now: () => Date;
   private readonly newReference: () => string;
+  private readonly webhookSignal: WebhookNotifier;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -49,11 +57,12 @@ export class BookingService {
   ) {
     this.now = options.now ?? (() => new Date());
     this.newReference = options.newReference ?? newReference;
+    this.webhookSignal = options.webhookSignal ?? NO_WEBHOOK_NOTIFIER;
   }
 
   async create(accountId: number, input: CreateBookingInput): Promise<Booking> {
     const valid = validateCreateBooking(input);
-    return writeTransaction(this.dataSource, async (manager) => {
+    return this.publishing('booking.created', async (manager) => {
       const product = await this.repos.products.lockInAccount(manager, accountId, valid.productId);
       if (!product) throw unknownReference('productId', 'product');
       const customer = await this.repos.customers.findInAccount(accountId, valid.customerId, manager);
@@ -82,7 +91,7 @@ export class BookingService {
    */
   async update(accountId: number, id: number, input: UpdateBookingInput): Promise<Booking> {
     const patch = validateUpdateBooking(input);
-    return writeTransaction(this.dataSource, async (manager) => {
+    return this.publishing('booking.updated', async (manager) => {
       const found = await this.repos.bookings.findInAccount(accountId, id, manager);
       if (!found) throw notFound('Booking');
       // Product first, then the booking: the order create takes them in, so
@@ -111,13 +120,17 @@ export class BookingService {
 
   /** Idempotent: cancelling a cancelled booking returns it unchanged (cancelledAt kept). */
   async cancel(accountId: number, id: number): Promise<Booking> {
-    return writeTransaction(this.dataSource, async (manager) => {
+    const { booking, cancelled } = await writeTransaction(this.dataSource, async (manager) => {
       const booking = await this.repos.bookings.lockInAccount(manager, accountId, id);
       if (!booking) throw notFound('Booking');
-      if (booking.status === 'CANCELLED') return booking;
+      if (booking.status === 'CANCELLED') return { booking, cancelled: false };
       await this.repos.bookings.markCancelled(manager, booking.id, this.now());
-      return (await this.repos.bookings.findInAccount(accountId, id, manager))!;
+      const after = (await this.repos.bookings.findInAccount(accountId, id, manager))!;
+      await publishEvent(manager, accountId, 'booking.cancelled', bookingData(after));
+      return { booking: after, cancelled: true };
     });
+    if (cancelled) this.webhookSignal.notify();
+    return booking;
   }
 
   async get(accountId: number, id: number): Promise<Booking> {
@@ -149,6 +162,21 @@ export class BookingService {
   async pageByCustomers(accountId: number, customerIds: readonly number[], page: PageRequest): Promise<Map<number, BookingPage>> {
     const rows = await this.repos.bookings.pageByCustomers(accountId, customerIds, keysetFor(page));
     return pagesByParent(rows, customerIds, (row) => row.customerId, page);
+  }
+
+  /**
+   * One write transaction whose result is published as `type` (the booking
+   * as it stands after the write) before it commits; the worker is poked once
+   * it has.
+   */
+  private async publishing(type: string, work: (manager: EntityManager) => Promise<Booking>): Promise<Booking> {
+    const booking = await writeTransaction(this.dataSource, async (manager) => {
+      const written = await work(manager);
+      await publishEvent(manager, written.accountId, type, bookingData(written));
+      return written;
+    });
+    this.webhookSignal.notify();
+    return booking;
   }
 
   /** Throws CAPACITY_EXCEEDED unless `quantity` more units fit at every moment of `window`. */

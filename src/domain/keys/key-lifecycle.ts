@@ -12,6 +12,8 @@ import { diffFields, type AuditLog } from '../audit/audit-log';
 import { auditedFields } from './key-audit';
 import { KeyAuthority, permissionInputOf, type KeyAction } from './key-authority';
 import { validateKeyFields, validateKeyInput, type CreateKeyInput, type UpdateKeyInput } from './key-input';
+import { publishEvent } from '../../webhooks/outbox';
+import { revokedKeyData } from '../../webhooks/payloads';
 
 export interface KeyChangeListener {
   /** A key's secrets or permissions changed, or it is gone: caches holding it must drop it. */
@@ -132,14 +134,20 @@ export class KeyLifecycle {
     return { key, secret };
   }
 
-  /** Permanent. Revoking an already revoked key is a no-op that returns it (and records nothing). */
+  /**
+   * Permanent. Revoking an already revoked key is a no-op that returns it (and
+   * records nothing). The `api_key.revoked` webhook event is written in the
+   * same transaction; the listener's keyChanged, after commit, pokes the worker.
+   */
   async revoke(actor: Actor, id: number): Promise<ApiKey> {
     return this.change(actor, id, 'revoke', async (manager, key) => {
       if (key.revokedAt) return key;
       const revokedAt = this.now();
       await this.repos.apiKeys.markRevoked(manager, key.id, revokedAt);
       await this.record(manager, actor, 'api_key.revoked', key.id, { revokedAt: { from: null, to: revokedAt.toISOString() } });
-      return Object.assign(key, { revokedAt });
+      Object.assign(key, { revokedAt });
+      await publishEvent(manager, key.accountId, 'api_key.revoked', revokedKeyData(key));
+      return key;
     });
   }
 

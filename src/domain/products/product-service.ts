@@ -7,19 +7,33 @@ import { MAX_SPAN_MS, boundedInterval, unknownReference } from '../bookings/inpu
 import { availabilitySlots, type AvailabilitySlot } from '../bookings/occupancy';
 import { validateCreateProduct, validateUpdateProduct, type CreateProductInput, type UpdateProductInput } from './product-input';
 import { keysetFor, pageOf, type PageRequest } from '../pages';
+import { publishEvent } from '../../webhooks/outbox';
+import { productData } from '../../webhooks/payloads';
+import { NO_WEBHOOK_NOTIFIER, type WebhookNotifier } from '../../webhooks/signal';
 
 export type { CreateProductInput, UpdateProductInput };
 
-/** Product rules and the public availability view. Every method is scoped to one account. */
+/**
+ * Product rules and the public availability view. Every method is scoped to
+ * one account. Each write publishes its webhook event in its own transaction
+ * (the outbox) and pokes the delivery worker once it has committed.
+ */
 export class ProductService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly repos: Repositories,
+    private readonly webhookSignal: WebhookNotifier = NO_WEBHOOK_NOTIFIER,
   ) {}
 
   async create(accountId: number, input: CreateProductInput): Promise<Product> {
     const values = validateCreateProduct(input);
-    return writeTransaction(this.dataSource, (manager) => this.repos.products.insert(manager, { accountId, ...values }));
+    const product = await writeTransaction(this.dataSource, async (manager) => {
+      const created = await this.repos.products.insert(manager, { accountId, ...values });
+      await publishEvent(manager, accountId, 'product.created', productData(created));
+      return created;
+    });
+    this.webhookSignal.notify();
+    return product;
   }
 
   /**
@@ -33,12 +47,16 @@ export class ProductService {
    */
   async update(accountId: number, id: number, input: UpdateProductInput): Promise<Product> {
     const patch = validateUpdateProduct(input);
-    return writeTransaction(this.dataSource, async (manager) => {
+    const updated = await writeTransaction(this.dataSource, async (manager) => {
       const product = await this.repos.products.lockInAccount(manager, accountId, id);
       if (!product) throw notFound('Product');
       await this.repos.products.update(manager, accountId, id, patch);
-      return (await this.repos.products.findInAccount(accountId, id, manager))!;
+      const after = (await this.repos.products.findInAccount(accountId, id, manager))!;
+      await publishEvent(manager, accountId, 'product.updated', productData(after));
+      return after;
     });
+    this.webhookSignal.notify();
+    return updated;
   }
 
   async get(accountId: number, id: number): Promise<Product> {

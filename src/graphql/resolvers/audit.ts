@@ -2,10 +2,10 @@ import type { AuditFilter, AuditTargetType } from '../../domain/audit/audit-log'
 import { AppError } from '../../errors';
 import { pageRequest, toConnection } from '../connection';
 import type { Resolvers } from '../generated/resolvers';
-import { parseGlobalId, toGlobalId } from '../global-id';
+import { parseGlobalId, toGlobalId } from '../../global-id';
 
 /** What each filter accepts, and how its error names it. */
-const TARGETS = { types: ['ApiKey', 'ScopePolicy'] satisfies AuditTargetType[], described: 'an ApiKey or a ScopePolicy' };
+const TARGETS = { types: ['ApiKey', 'ScopePolicy', 'WebhookEndpoint'] satisfies AuditTargetType[], described: 'an ApiKey, a ScopePolicy or a WebhookEndpoint' };
 const ACTORS = { types: ['ApiKey'], described: 'an ApiKey' };
 
 /** Thin: filters decoded from global ids, then AuditLog.list. */

@@ -2,7 +2,7 @@ import { AppError } from '../../errors';
 import { pageRequest, toConnection } from '../connection';
 import type { GraphQLContext } from '../context';
 import type { BookingFilter, Resolvers } from '../generated/resolvers';
-import { expectGlobalId, toGlobalId } from '../global-id';
+import { expectGlobalId, toGlobalId } from '../../global-id';
 
 /** Thin: arguments in, service call, result out. Capacity and validation live in the booking service. */
 export const bookingResolvers: Resolvers = {

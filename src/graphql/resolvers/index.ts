@@ -11,6 +11,7 @@ import { reportResolvers } from './reports';
 import { requestLogResolvers } from './request-logs';
 import { scopeResolvers } from './scopes';
 import { viewerResolvers } from './viewer';
+import { webhookResolvers } from './webhooks';
 
 /** One resolver map per domain; makeExecutableSchema merges the list. */
 export const resolvers: Resolvers[] = [
@@ -25,5 +26,6 @@ export const resolvers: Resolvers[] = [
   bookingResolvers,
   reportResolvers,
   requestLogResolvers,
+  webhookResolvers,
   nodeResolvers,
 ];

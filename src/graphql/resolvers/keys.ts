@@ -1,7 +1,7 @@
 import { keyStatus } from '../../auth/key-status';
 import { pageRequest, toConnection } from '../connection';
 import type { Resolvers } from '../generated/resolvers';
-import { expectGlobalId, toGlobalId } from '../global-id';
+import { expectGlobalId, toGlobalId } from '../../global-id';
 
 /** Thin: arguments in, service call, result out. The rules live in KeyService. */
 export const keyResolvers: Resolvers = {

@@ -1,8 +1,8 @@
-import { Account, ApiKey, AuditEntry, Booking, Customer, Product, ScopePolicy } from '../../db/entities';
+import { Account, ApiKey, AuditEntry, Booking, Customer, Product, ScopePolicy, WebhookDelivery, WebhookEndpoint } from '../../db/entities';
 import { scopeRequiredError, typeRequirementOf } from '../../scopes/directive';
 import type { GraphQLContext } from '../context';
 import type { Resolvers } from '../generated/resolvers';
-import { parseGlobalId } from '../global-id';
+import { parseGlobalId } from '../../global-id';
 
 type NodeLoader = (ctx: GraphQLContext, id: number) => Promise<object | null> | object | null;
 
@@ -23,6 +23,8 @@ const loaders: Record<string, NodeLoader> = {
   Product: (ctx, id) => ctx.loaders.product.load(id),
   Customer: (ctx, id) => ctx.loaders.customer.load(id),
   Booking: (ctx, id) => ctx.loaders.booking.load(id),
+  WebhookEndpoint: (ctx, id) => ctx.loaders.webhookEndpoint.load(id),
+  WebhookDelivery: (ctx, id) => ctx.loaders.webhookDelivery.load(id),
 };
 
 const typeNames = new Map<unknown, string>([
@@ -33,6 +35,8 @@ const typeNames = new Map<unknown, string>([
   [Product, 'Product'],
   [Customer, 'Customer'],
   [Booking, 'Booking'],
+  [WebhookEndpoint, 'WebhookEndpoint'],
+  [WebhookDelivery, 'WebhookDelivery'],
 ]);
 
 export const nodeResolvers: Resolvers = {

@@ -1,5 +1,5 @@
 import type { Resolvers } from '../generated/resolvers';
-import { expectGlobalId, toGlobalId } from '../global-id';
+import { expectGlobalId, toGlobalId } from '../../global-id';
 
 /** Thin: arguments in, service call, result out. The rules live in PolicyService. */
 export const policyResolvers: Resolvers = {

@@ -1,6 +1,6 @@
 import { pageRequest, toConnection } from '../connection';
 import type { Resolvers } from '../generated/resolvers';
-import { expectGlobalId, toGlobalId } from '../global-id';
+import { expectGlobalId, toGlobalId } from '../../global-id';
 
 /** Thin: arguments in, service call, result out. The rules live in the product service. */
 export const productResolvers: Resolvers = {

@@ -1,5 +1,5 @@
 import type { Resolvers } from '../generated/resolvers';
-import { toGlobalId } from '../global-id';
+import { toGlobalId } from '../../global-id';
 
 export const viewerResolvers: Resolvers = {
   Query: {

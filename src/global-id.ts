@@ -1,4 +1,4 @@
-import { AppError } from '../errors';
+import { AppError } from './errors';
 
 /**
  * The one ID codec. Global ids are opaque (Relay): base64url of `Type:id`, so
