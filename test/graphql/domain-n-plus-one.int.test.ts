@@ -1,6 +1,6 @@
-import type { Logger } from 'typeorm';
 import { startTestServer, type TestServer } from '../support/server';
 import { createCatalog } from './domain-fixtures';
+import { statementCounter } from '../support/statement-counter';
 
 /**
  * Issue 4 item 6: the SQL statements one GraphQL request runs do not grow with
@@ -11,16 +11,7 @@ import { createCatalog } from './domain-fixtures';
  */
 let server: TestServer;
 let key: string;
-const statements: string[] = [];
-
-const countingLogger: Logger = {
-  logQuery: (query) => void statements.push(query),
-  logQueryError: () => undefined,
-  logQuerySlow: () => undefined,
-  logSchemaBuild: () => undefined,
-  logMigration: () => undefined,
-  log: () => undefined,
-};
+const { logger: countingLogger, statements } = statementCounter();
 
 beforeAll(async () => {
   // A long key cache: a key lookup must not land in one request's count and not another's.

@@ -1,8 +1,8 @@
-import type { Logger } from 'typeorm';
 import { WebhookAttempt, WebhookDelivery, type WebhookDeliveryStatus } from '../../src/db/entities';
 import type { Actor } from '../../src/domain/actor';
 import { toGlobalId } from '../../src/global-id';
 import { startTestServer, type TestServer } from '../support/server';
+import { statementCounter } from '../support/statement-counter';
 
 /**
  * Issue 6 item 5 through the API: the delivery log and retryWebhookDelivery.
@@ -16,15 +16,7 @@ let accountId: number;
 let everything: number; // endpoint ids
 let productsOnly: number;
 
-const statements: string[] = [];
-const countingLogger: Logger = {
-  logQuery: (query) => void statements.push(query),
-  logQueryError: () => undefined,
-  logQuerySlow: () => undefined,
-  logSchemaBuild: () => undefined,
-  logMigration: () => undefined,
-  log: () => undefined,
-};
+const { logger: countingLogger, statements } = statementCounter();
 
 beforeAll(async () => {
   server = await startTestServer({ WEBHOOKS_ALLOW_INSECURE: true, WEBHOOK_WORKER: false, KEY_CACHE_TTL_MS: 60_000, REQUEST_LOG_FLUSH_MS: 60_000 });
