@@ -17,6 +17,10 @@ const common = {
   transform: { '^.+\\.ts$': swc },
   testEnvironment: 'node',
   rootDir: __dirname,
+  // Integration tests seed real databases and start real servers; on a loaded
+  // 2-core CI machine jest's 5 s default fails them for being slow, not wrong.
+  // Nothing here asserts on time: waits are polls with their own deadlines.
+  testTimeout: 30_000,
 };
 
 module.exports = {
