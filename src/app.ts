@@ -37,10 +37,11 @@ export async function createApp(config: Config, dataSource: DataSource, options:
     services,
     async close() {
       // In this order: no request is in flight once the server is closed (and the
-      // webhook worker has stopped), so the last request log rows are buffered,
-      // and they need the database to land.
+      // webhook worker has stopped), so the last request log rows are buffered
+      // and the last lastUsedAt writes started, and they need the database to land.
       await server.close();
       await services.requestLogs.close();
+      await services.lastUsed.flush();
       if (dataSource.isInitialized) await dataSource.destroy();
     },
   };

@@ -32,6 +32,8 @@ const schema = z.object({
   DATABASE_URL: databaseUrl.default('sqlite:./data/scopeql.sqlite'),
   MIGRATIONS_RUN: booleanString.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Largest request body accepted; a bigger one is refused with 413 PAYLOAD_TOO_LARGE before it is parsed. */
+  BODY_LIMIT_BYTES: wholeNumber(1).default(1_048_576),
   /** How long a verified key is served from memory; revocation in this process clears it at once. */
   KEY_CACHE_TTL_MS: wholeNumber(0, 60_000).default(5_000),
   KEY_CACHE_MAX: wholeNumber(0).default(10_000),
@@ -68,6 +70,32 @@ const schema = z.object({
     }),
   /** An endpoint failing for longer than this (5 days by default) is disabled. */
   WEBHOOK_DISABLE_AFTER_MS: wholeNumber(1).default(5 * 24 * 3_600_000),
+  /** Query limits, checked before execution (README "Security"): nesting depth... */
+  QUERY_MAX_DEPTH: wholeNumber(1, 1_000).default(12),
+  /** ...estimated cost (list fields weighted by `first`, see src/graphql/limits/query-cost.ts)... */
+  QUERY_MAX_COST: wholeNumber(1).default(5_000),
+  /** ...aliases, directives and lexical tokens in one document. */
+  QUERY_MAX_ALIASES: wholeNumber(0, 10_000).default(15),
+  QUERY_MAX_DIRECTIVES: wholeNumber(0, 10_000).default(50),
+  QUERY_MAX_TOKENS: wholeNumber(1, 1_000_000).default(2_000),
+  /** `scoped`: a key's introspection shows only what its scopes can use; `on`: the whole schema; `off`: refused. */
+  INTROSPECTION: z.enum(['on', 'scoped', 'off']).default('scoped'),
+  /** Requests one key may make per RATE_LIMIT_WINDOW_SECONDS; past it, 429 RATE_LIMITED. */
+  RATE_LIMIT_REQUESTS: wholeNumber(1).default(600),
+  RATE_LIMIT_WINDOW_SECONDS: wholeNumber(1, 86_400).default(60),
+  /** Failed authentications (401s) one client address may cause per window before every request from it gets 429. */
+  RATE_LIMIT_UNAUTHENTICATED: wholeNumber(1).default(60),
+  /** Cost points a key's leaky bucket holds (Shopify Admin API style)... */
+  COST_BUCKET_SIZE: wholeNumber(1).default(1_000),
+  /** ...and how many it gets back each second. */
+  COST_RESTORE_RATE: wholeNumber(1).default(50),
+  /** Unset: rate limits live in this process's memory. Set: in Redis, shared by every instance. */
+  REDIS_URL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().regex(/^rediss?:\/\/.+/, 'must be redis://host:port or rediss://host:port').optional(),
+  ),
+  /** Prefix of every Redis key the rate limits use, so instances of one deployment share budgets and other deployments do not. */
+  RATE_LIMIT_PREFIX: z.string().min(1).default('scopeql'),
 }).refine((c) => c.WEBHOOK_LEASE_MS > c.WEBHOOK_TIMEOUT_MS, {
   // A lease that ran out while its attempt was still waiting for an answer would
   // let a second worker send the same delivery at the same time.

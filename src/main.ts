@@ -1,25 +1,50 @@
 import { createApp, openDatabase } from './app';
 import { ConfigError, loadConfig } from './config';
 
+/** How long in-flight requests and the final writes get after SIGTERM before the process gives up on them. */
+const SHUTDOWN_GRACE_MS = 30_000;
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const dataSource = await openDatabase(config);
   const app = await createApp(config, dataSource);
+  // Graceful shutdown (issue 7 item 8), armed before listening so that no
+  // signal finds the process without it: stop accepting, let in-flight
+  // requests finish, stop the webhook worker, flush request logs and lastUsedAt
+  // writes, close the pool (app.close, in that order), then exit 0. A second
+  // signal, or a drain that outlasts SHUTDOWN_GRACE_MS, exits at once with 1.
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) {
+      app.http.log.warn(`${signal} again: exiting without waiting`);
+      process.exit(1);
+    }
+    stopping = true;
+    app.http.log.info(`${signal}: shutting down`);
+    setTimeout(() => {
+      app.http.log.error(`shutdown took longer than ${SHUTDOWN_GRACE_MS} ms: exiting`);
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS).unref();
+    try {
+      await app.close();
+    } catch (error) {
+      app.http.log.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    }
+    app.http.log.info('shut down cleanly');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
   const address = await app.http.listen({ host: config.HOST, port: config.PORT });
   app.http.log.info(`ScopeQL serving ${address}/graphql (database: ${config.DATABASE_URL.split(':')[0]})`);
+  if (stopping) return;
 
   const [{ count }] = (await dataSource.query('SELECT COUNT(*) AS count FROM api_key')) as { count: number | string }[];
   if (Number(count) === 0) {
     app.http.log.info('No API keys yet. Mint the first admin key with: npx scopeql keys create --account acme --name root --scopes admin');
   }
-
-  const stop = async (signal: string) => {
-    app.http.log.info(`${signal}: shutting down`);
-    await app.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
 }
 
 main().catch((error: unknown) => {

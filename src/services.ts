@@ -32,6 +32,8 @@ export interface Services {
   readonly policies: PolicyService;
   readonly audit: AuditLog;
   readonly authenticator: KeyAuthenticator;
+  /** lastUsedAt bookkeeping; `flush()` on shutdown. */
+  readonly lastUsed: LastUsedTracker;
   readonly listedOrigins: ListedOrigins;
   readonly products: ProductService;
   readonly customers: CustomerService;
@@ -85,6 +87,7 @@ export function createServices(
     keys,
     policies,
     authenticator,
+    lastUsed,
     listedOrigins,
     audit,
     products: new ProductService(dataSource, repos, webhookSignal),

@@ -10,6 +10,8 @@ const RESOLUTION_MS = 60_000;
  */
 export class LastUsedTracker {
   private readonly written = new Map<number, number>();
+  /** Writes not yet settled; `flush()` waits for them (graceful shutdown, before the pool closes). */
+  private readonly pending = new Set<Promise<void>>();
 
   constructor(
     private readonly keys: ApiKeyRepository,
@@ -20,7 +22,17 @@ export class LastUsedTracker {
     const last = this.written.get(key.id) ?? key.lastUsedAt?.getTime() ?? 0;
     if (at.getTime() - last < RESOLUTION_MS) return;
     this.written.set(key.id, at.getTime());
-    this.keys.touchLastUsed(key.id, at).catch(this.onError);
+    const write = this.keys
+      .touchLastUsed(key.id, at)
+      .then(() => undefined)
+      .catch(this.onError)
+      .finally(() => this.pending.delete(write));
+    this.pending.add(write);
+  }
+
+  /** Resolves once every write started so far has settled. */
+  async flush(): Promise<void> {
+    await Promise.all([...this.pending]);
   }
 
   forget(keyId: number): void {

@@ -1,20 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { maskKeys } from '../auth/key-format';
 import type { Config } from '../config';
 import { createContext, type GraphQLContext } from '../graphql/context';
 import { authorizeMutationsPlugin } from '../graphql/plugins/authorize-mutations';
+import { queryProtections, type LimitsConfig } from '../graphql/limits';
 import { buildSchema } from '../graphql/schema';
 import type { Services } from '../services';
+import { AccessLog } from './access-log';
 import { authenticateRequest } from './authenticate-request';
 import { registerCors } from './cors';
 import { formatError } from './format-error';
+import { costPlugin } from './rate-limit/cost-plugin';
+import { RateLimits, type RateLimitConfig } from './rate-limit/rate-limits';
 import { RequestLogRecorder } from './request-log';
 import { responsePlugin } from './response-plugin';
 
-export type ServerConfig = Pick<Config, 'LOG_LEVEL' | 'TRUST_PROXY' | 'NODE_ENV'>;
+export type ServerConfig = Pick<Config, 'LOG_LEVEL' | 'TRUST_PROXY' | 'NODE_ENV' | 'BODY_LIMIT_BYTES'> & RateLimitConfig & LimitsConfig;
 
 export interface ServerOptions {
   /** Where log lines go instead of stdout (tests read them back). */
@@ -26,6 +30,7 @@ export interface ServerOptions {
  * set any status and header. Nothing listens yet: the caller decides where.
  */
 export async function createHttpServer(services: Services, config: ServerConfig, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const accessLog = new AccessLog();
   const app = Fastify({
     logger: {
       level: config.LOG_LEVEL,
@@ -45,26 +50,47 @@ export async function createHttpServer(services: Services, config: ServerConfig,
       ...(options.logStream ? { stream: options.logStream } : {}),
     },
     genReqId: () => randomUUID(),
+    // One line per request, with the key prefix, operation and outcome (issue 7 item 9).
+    logController: accessLog.controller(),
+    bodyLimit: config.BODY_LIMIT_BYTES,
     trustProxy: config.TRUST_PROXY === '' ? false : config.TRUST_PROXY.split(',').map((s) => s.trim()),
   });
 
   const requestLog = new RequestLogRecorder(services.requestLogs);
+  const rateLimits = await RateLimits.create(config, app.log);
+  app.addHook('onClose', () => rateLimits.close());
+  const protections = queryProtections(config);
   const apollo = new ApolloServer<GraphQLContext>({
     schema: buildSchema(services.engine),
+    // Query limits, and introspection per INTROSPECTION rather than Apollo's NODE_ENV default (src/graphql/limits).
+    introspection: true,
+    validationRules: protections.validationRules,
+    parseOptions: protections.parseOptions,
     formatError,
     includeStacktraceInErrorResponses: false,
-    plugins: [fastifyApolloDrainPlugin(app), authorizeMutationsPlugin(), responsePlugin(app.log), requestLog.plugin()],
+    // main.ts owns SIGTERM/SIGINT: Apollo's own handler would re-raise the signal and kill the process before it drained.
+    stopOnTerminationSignals: false,
+    plugins: [fastifyApolloDrainPlugin(app), ...protections.plugins, authorizeMutationsPlugin(), responsePlugin(app.log), requestLog.plugin(), accessLog.plugin(), costPlugin(rateLimits.cost)],
   });
   await apollo.start();
 
   registerCors(app, '/graphql', services.listedOrigins);
   requestLog.register(app);
+  accessLog.register(app);
+  app.setErrorHandler(payloadTooLarge);
   await app.register(fastifyApollo(apollo), {
     path: '/graphql',
     method: ['GET', 'POST'],
-    context: async (request) => {
-      const auth = await authenticateRequest(services, request).catch((error: unknown) => requestLog.refused(request, error));
-      return requestLog.track(request, createContext(services, auth, request.id));
+    context: async (request, reply) => {
+      // Per client address before the key is checked, so failed authentications are throttled (rate-limits.ts).
+      const auth = await rateLimits.authenticate(request, () => authenticateRequest(services, request)).catch((error: unknown) =>
+        requestLog.refused(request, accessLog.refused(request, error)),
+      );
+      accessLog.key(request, auth.key.prefix);
+      const context = requestLog.track(request, createContext(services, auth, request.id));
+      // After track, so a request refused for the key's budget still gets its request log row.
+      await rateLimits.admit(auth, reply);
+      return context;
     },
   });
 
@@ -79,4 +105,17 @@ export async function createHttpServer(services: Services, config: ServerConfig,
   });
 
   return app;
+}
+
+/**
+ * A body over BODY_LIMIT_BYTES is refused before it is parsed. Fastify's own
+ * 413 body is not a GraphQL response; this one is, so clients read it the same
+ * way as every other error. Every other error keeps fastify's handling.
+ */
+function payloadTooLarge(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error.code !== 'FST_ERR_CTP_BODY_TOO_LARGE') throw error;
+  return reply
+    .code(413)
+    .type('application/json; charset=utf-8')
+    .send({ errors: [{ message: 'Request body too large', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
 }

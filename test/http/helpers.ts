@@ -1,5 +1,5 @@
 import { ApiKey, ApiKeySecret } from '../../src/db/entities';
-import type { GraphQLBody, TestServer } from '../support/server';
+import { graphqlBody, type GraphQLBody, type TestServer } from '../support/server';
 
 export type Response = { status: number; headers: Headers; body: GraphQLBody };
 
@@ -36,5 +36,5 @@ export async function keyRowCounts(server: TestServer): Promise<{ keys: number; 
 /** GET /graphql?query=..., as a client without a GraphQL library would send it. */
 export async function graphqlGet(server: TestServer, query: string, headers: Record<string, string> = {}): Promise<Response> {
   const response = await fetch(`${server.url}?query=${encodeURIComponent(query)}`, { headers });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLBody };
+  return { status: response.status, headers: response.headers, body: graphqlBody(await response.json()) };
 }

@@ -83,7 +83,9 @@ it('a whole key lifecycle, with refusals and faults, writes no key to the log', 
   await server.app.services.requestLogs.flush();
   const output = server.logOutput();
   // The capture works and saw the run: requests at trace level, both faults with their details.
-  expect(output).toContain('incoming request');
+  // One access log line per request (src/http/access-log.ts), with the key's prefix only.
+  expect(output).toContain('request completed');
+  expect(output).toContain('"keyPrefix"');
   expect(output).toContain('simulated database fault');
   expect(output).toContain('simulated lookup fault');
   expect(output).toContain('api_key=');

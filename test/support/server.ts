@@ -25,6 +25,8 @@ export interface TestServer {
 export interface GraphQLBody {
   data?: Record<string, any> | null;
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
+  /** `cost` on every response of an authenticated key (rate limits). */
+  extensions?: Record<string, any>;
 }
 
 export interface TestServerOptions {
@@ -32,10 +34,34 @@ export interface TestServerOptions {
   captureLogs?: boolean;
 }
 
+/**
+ * Rate limits a test never reaches by accident: a file sends hundreds of requests
+ * with one key from one address within seconds. The rate limit tests set their own.
+ */
+export const GENEROUS_RATE_LIMITS = {
+  RATE_LIMIT_REQUESTS: '1000000',
+  RATE_LIMIT_UNAUTHENTICATED: '1000000',
+  COST_BUCKET_SIZE: '1000000000',
+  COST_RESTORE_RATE: '1000000000',
+} as const;
+
+/**
+ * A parsed response body. Its top-level `extensions` (the cost report every
+ * response of a key carries) stays readable as `body.extensions` but is not
+ * enumerable, so tests comparing whole bodies with toEqual need not repeat it.
+ */
+export function graphqlBody(json: unknown): GraphQLBody {
+  const body = json as GraphQLBody;
+  if (body && typeof body === 'object' && 'extensions' in body) {
+    Object.defineProperty(body, 'extensions', { value: body.extensions, enumerable: false });
+  }
+  return body;
+}
+
 /** The real server on a real database, listening on an ephemeral loopback port. */
 export async function startTestServer(overrides: Partial<Config> = {}, options: TestServerOptions = {}): Promise<TestServer> {
   const db = await createTestDatabase();
-  const config: Config = { ...loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: db.url }), ...overrides };
+  const config: Config = { ...loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: db.url, ...GENEROUS_RATE_LIMITS }), ...overrides };
   const logLines: string[] = [];
   const logStream = options.captureLogs ? { write: (line: string) => void logLines.push(line) } : undefined;
   const app = await createApp(config, db.dataSource, { logStream });
@@ -67,7 +93,7 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
         },
         body: JSON.stringify({ query, variables: options.variables }),
       });
-      return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLBody };
+      return { status: response.status, headers: response.headers, body: graphqlBody(await response.json()) };
     },
     logOutput: () => logLines.join(''),
     async close() {

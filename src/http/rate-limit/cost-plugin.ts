@@ -1,0 +1,79 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import type { GraphQLContext } from '../../graphql/context';
+import { estimateQueryCost } from '../../graphql/limits/query-cost';
+import type { BucketState, CostBucket } from './cost-bucket';
+import { rateLimited } from './rate-limits';
+
+export interface CostSettings {
+  readonly bucket: CostBucket;
+  readonly size: number;
+  readonly restoreRate: number;
+}
+
+/** `extensions.cost` of every response, as Shopify's Admin API reports it. */
+export interface CostExtension {
+  requestedQueryCost: number;
+  actualQueryCost: number;
+  throttleStatus: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number };
+}
+
+/**
+ * The cost budget. Once the operation is resolved (parsed and validated), its
+ * requested cost (`estimateQueryCost`) is taken from the key's bucket, or the
+ * request is refused with 429 RATE_LIMITED and a Retry-After of the time the
+ * bucket needs to hold that much. A cost larger than the whole bucket could
+ * never run: that is QUERY_TOO_COMPLEX (400), not a reason to wait.
+ *
+ * The actual cost equals the requested cost: the estimate already counts each
+ * list at its requested page size, and charging up front (all or nothing) is
+ * what keeps concurrent requests from overdrawing a bucket.
+ *
+ * Every response of an authenticated key carries `extensions.cost`, throttled
+ * ones too; an operation that never resolved (a syntax error) costs 0.
+ */
+export function costPlugin(settings: CostSettings): ApolloServerPlugin<GraphQLContext> {
+  const { bucket, size, restoreRate } = settings;
+  return {
+    async requestDidStart({ contextValue }) {
+      const key = String(contextValue.auth.key.id);
+      let requested = 0;
+      let charged = 0;
+      let state: BucketState | undefined;
+      return {
+        async didResolveOperation({ schema, document, request }) {
+          requested = estimateQueryCost(schema, document, request.operationName, request.variables);
+          if (requested > size) {
+            throw new GraphQLError(`Query cost ${requested} exceeds the cost bucket size of ${size}`, {
+              extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'Cost bucket size', maximum: size, actual: requested, http: { status: 400 } },
+            });
+          }
+          state = await bucket.take(key, requested);
+          if (!state.allowed) {
+            const waitMs = ((requested - state.available) / restoreRate) * 1000;
+            throw rateLimited(
+              `Query cost ${requested} exceeds the ${Math.floor(state.available)} points available; ${restoreRate} are restored per second`,
+              waitMs,
+            );
+          }
+          charged = requested;
+        },
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          state ??= await bucket.take(key, 0);
+          const cost: CostExtension = {
+            requestedQueryCost: requested,
+            actualQueryCost: charged,
+            throttleStatus: {
+              maximumAvailable: size,
+              currentlyAvailable: Math.floor(state.available),
+              restoreRate,
+            },
+          };
+          const result = response.body.singleResult;
+          result.extensions = { ...result.extensions, cost };
+        },
+      };
+    },
+  };
+}
