@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { BackgroundLog } from '../../domain/request-logs/request-log-service';
 import { isAppError } from '../../errors';
 import type { WebhookSignal } from '../signal';
@@ -58,6 +59,10 @@ export class DeliveryWorker {
     if (this.running) return;
     this.running = true;
     this.stopping = new AbortController();
+    // Every attempt in flight listens on this one signal (and removes its
+    // listener when done): allow as many as the concurrency, so Node's
+    // default cap of 10 does not warn about a leak that is not there.
+    setMaxListeners(this.options.concurrency + 1, this.stopping.signal);
     this.unsubscribe = this.parts.signal.subscribe(() => this.poke());
     this.timer = setInterval(() => this.poke(), this.options.pollMs).unref();
     this.poke();
