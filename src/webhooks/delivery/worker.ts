@@ -59,10 +59,12 @@ export class DeliveryWorker {
     if (this.running) return;
     this.running = true;
     this.stopping = new AbortController();
-    // Every attempt in flight listens on this one signal (and removes its
-    // listener when done): allow as many as the concurrency, so Node's
-    // default cap of 10 does not warn about a leak that is not there.
-    setMaxListeners(this.options.concurrency + 1, this.stopping.signal);
+    // Every attempt listens on this one signal until its connection closes,
+    // which can outlast the attempt (a 2xx body still draining, bounded by the
+    // attempt's timer) while the next attempt has already started: up to about
+    // twice the concurrency at once. Not a leak, so raise Node's default cap
+    // of 10 rather than have it warn about one.
+    setMaxListeners(this.options.concurrency * 2 + 2, this.stopping.signal);
     this.unsubscribe = this.parts.signal.subscribe(() => this.poke());
     this.timer = setInterval(() => this.poke(), this.options.pollMs).unref();
     this.poke();
