@@ -13,6 +13,7 @@ import { AccessLog } from './access-log';
 import { authenticateRequest } from './authenticate-request';
 import { registerCors } from './cors';
 import { formatError } from './format-error';
+import { registerHealth } from './health';
 import { costPlugin } from './rate-limit/cost-plugin';
 import { RateLimits, type RateLimitConfig } from './rate-limit/rate-limits';
 import { RequestLogRecorder } from './request-log';
@@ -94,15 +95,9 @@ export async function createHttpServer(services: Services, config: ServerConfig,
     },
   });
 
-  app.get('/healthz', async (_request, reply) => {
-    try {
-      await services.dataSource.query('SELECT 1');
-      return { status: 'ok', database: 'up' };
-    } catch (error) {
-      app.log.warn({ err: error }, 'health check: database unreachable');
-      return reply.code(503).send({ status: 'unavailable', database: 'down' });
-    }
-  });
+  registerHealth(app, [
+    { name: 'database', critical: true, check: async () => (await services.dataSource.query('SELECT 1'), { up: true }) },
+  ]);
 
   return app;
 }
