@@ -11,11 +11,25 @@ export interface App {
   close(): Promise<void>;
 }
 
-/** Opens the database (running pending migrations unless told not to) and builds the services. */
-export async function openDatabase(config: Pick<Config, 'DATABASE_URL' | 'MIGRATIONS_RUN'>): Promise<DataSource> {
-  const dataSource = createDataSource(config.DATABASE_URL);
+/**
+ * Opens the database, running pending migrations first unless told not to.
+ * Migrations run on a connection of their own without DB_TIMEOUT_MS, which is
+ * for requests: a long ALTER must not be cut off halfway.
+ */
+export async function openDatabase(
+  config: Pick<Config, 'DATABASE_URL' | 'MIGRATIONS_RUN'> & Partial<Pick<Config, 'DB_TIMEOUT_MS'>>,
+): Promise<DataSource> {
+  if (config.MIGRATIONS_RUN) {
+    const migrator = createDataSource(config.DATABASE_URL);
+    await migrator.initialize();
+    try {
+      await migrator.runMigrations({ transaction: 'each' });
+    } finally {
+      await migrator.destroy();
+    }
+  }
+  const dataSource = createDataSource(config.DATABASE_URL, { timeoutMs: config.DB_TIMEOUT_MS });
   await dataSource.initialize();
-  if (config.MIGRATIONS_RUN) await dataSource.runMigrations({ transaction: 'each' });
   return dataSource;
 }
 

@@ -31,6 +31,13 @@ const schema = z.object({
   PORT: wholeNumber(0, 65535).default(4000),
   DATABASE_URL: databaseUrl.default('sqlite:./data/scopeql.sqlite'),
   MIGRATIONS_RUN: booleanString.default(true),
+  /**
+   * MySQL/MariaDB: the longest wait for a connection to open and for one statement
+   * to answer. Past it the connection is dropped and the request gets 503
+   * SERVICE_UNAVAILABLE, so an unreachable database never hangs a request.
+   * Migrations are exempt (a big ALTER may rightly take longer).
+   */
+  DB_TIMEOUT_MS: wholeNumber(100, 600_000).default(5_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Largest request body accepted; a bigger one is refused with 413 PAYLOAD_TOO_LARGE before it is parsed. */
   BODY_LIMIT_BYTES: wholeNumber(1).default(1_048_576),
@@ -96,6 +103,8 @@ const schema = z.object({
   ),
   /** Prefix of every Redis key the rate limits use, so instances of one deployment share budgets and other deployments do not. */
   RATE_LIMIT_PREFIX: z.string().min(1).default('scopeql'),
+  /** The longest one Redis command may take; past it the instance treats Redis as down (per-instance limits) and reconnects. */
+  REDIS_TIMEOUT_MS: wholeNumber(10, 60_000).default(500),
 }).refine((c) => c.WEBHOOK_LEASE_MS > c.WEBHOOK_TIMEOUT_MS, {
   // A lease that ran out while its attempt was still waiting for an answer would
   // let a second worker send the same delivery at the same time.

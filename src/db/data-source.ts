@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { DropTimedOutConnections } from './drop-timed-out-connections';
 import { entities } from './entities';
 import { mysqlMigrations } from './migrations/mysql';
 import { sqliteMigrations } from './migrations/sqlite';
@@ -19,9 +20,10 @@ export function databaseKind(url: string): DatabaseKind {
  * Migrations are listed explicitly rather than globbed, so the same list loads
  * from `src/` under jest/tsx and from `dist/` under node.
  */
-export function dataSourceOptions(url: string): DataSourceOptions {
+export function dataSourceOptions(url: string, options: ConnectionOptions = {}): DataSourceOptions {
   const common = { entities, synchronize: false, migrationsRun: false, logging: false } as const;
   if (databaseKind(url) === 'mysql') {
+    const timeoutMs = options.timeoutMs;
     return {
       ...common,
       type: 'mysql',
@@ -30,7 +32,13 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       timezone: 'Z',
       charset: 'utf8mb4_unicode_ci',
       migrations: mysqlMigrations,
-      extra: { connectionLimit: 10 },
+      // TypeORM hands maxQueryExecutionTime to mysql2 as each query's timeout; the
+      // subscriber drops a connection whose query timed out (its own comment says why).
+      ...(timeoutMs
+        ? { connectTimeout: timeoutMs, enableQueryTimeout: true, maxQueryExecutionTime: timeoutMs, subscribers: [DropTimedOutConnections] }
+        : {}),
+      // Keep-alive lets the OS notice a peer that vanished without a reset.
+      extra: { connectionLimit: 10, enableKeepAlive: true },
     };
   }
   const file = url.slice('sqlite:'.length);
@@ -50,6 +58,11 @@ export function dataSourceOptions(url: string): DataSourceOptions {
   };
 }
 
-export function createDataSource(url: string): DataSource {
-  return new DataSource(dataSourceOptions(url));
+export interface ConnectionOptions {
+  /** Connect and per-statement timeout (MySQL); unset waits as long as the driver does. */
+  timeoutMs?: number;
+}
+
+export function createDataSource(url: string, options: ConnectionOptions = {}): DataSource {
+  return new DataSource(dataSourceOptions(url, options));
 }

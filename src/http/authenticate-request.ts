@@ -1,7 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
 import type { AuthenticatedKey } from '../auth/authenticator';
+import { isDatabaseUnavailable } from '../db/driver-errors';
 import { isAppError } from '../errors';
+import { SERVICE_UNAVAILABLE_MESSAGE } from './format-error';
 import type { Services } from '../services';
 import { HTTP_STATUS, headersFor } from './status';
 
@@ -18,6 +20,16 @@ export async function authenticateRequest(services: Services, request: FastifyRe
       origin: request.headers.origin,
     });
   } catch (error) {
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error, requestId: request.id }, 'authentication: database unavailable');
+      throw new GraphQLError(SERVICE_UNAVAILABLE_MESSAGE, {
+        extensions: {
+          code: 'SERVICE_UNAVAILABLE',
+          requestId: request.id,
+          http: { status: 503, headers: new Map([['x-request-id', request.id], ...Object.entries(headersFor('SERVICE_UNAVAILABLE'))]) },
+        },
+      });
+    }
     if (!isAppError(error)) {
       // A fault, not a refusal (the database is down, say). Apollo would answer a
       // masked 500 without running any plugin, so nothing would log it and the

@@ -2,7 +2,8 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import type { FastifyBaseLogger } from 'fastify';
 import type { GraphQLContext } from '../graphql/context';
-import { insufficientScopeChallenge } from './status';
+import { isDatabaseUnavailable } from '../db/driver-errors';
+import { HTTP_STATUS, headersFor, insufficientScopeChallenge } from './status';
 import { rootResponseKeys } from './root-fields';
 
 /**
@@ -18,9 +19,11 @@ export function responsePlugin(logger: FastifyBaseLogger): ApolloServerPlugin<Gr
         async didEncounterErrors({ errors, contextValue }) {
           for (const error of errors) {
             const code = error.extensions?.code;
-            if (code === undefined || code === 'INTERNAL_SERVER_ERROR') {
-              logger.error({ err: error.originalError ?? error, requestId: contextValue.requestId, path: error.path }, 'unexpected error');
-            }
+            if (code !== undefined && code !== 'INTERNAL_SERVER_ERROR') continue;
+            const details = { err: error.originalError ?? error, requestId: contextValue.requestId, path: error.path };
+            // An outage is the operator's news, not a bug: a warning, once per failed field.
+            if (isDatabaseUnavailable(error.originalError)) logger.warn(details, 'database unavailable');
+            else logger.error(details, 'unexpected error');
           }
         },
         async willSendResponse({ response, contextValue, document, operation }) {
@@ -30,11 +33,17 @@ export function responsePlugin(logger: FastifyBaseLogger): ApolloServerPlugin<Gr
           const result = response.body.singleResult;
           const errors = result.errors ?? [];
           for (const error of errors) {
-            if (error.extensions?.code === 'INTERNAL_SERVER_ERROR') {
+            const code = error.extensions?.code;
+            if (code === 'INTERNAL_SERVER_ERROR' || code === 'SERVICE_UNAVAILABLE') {
               (error.extensions as Record<string, unknown>).requestId = contextValue.requestId;
             }
           }
           if (!document || !operation || errors.length === 0) return;
+          if (unavailableWithoutData(rootResponseKeys(document, operation), result.data, errors)) {
+            response.http.status = HTTP_STATUS.SERVICE_UNAVAILABLE;
+            for (const [name, value] of Object.entries(headersFor('SERVICE_UNAVAILABLE'))) response.http.headers.set(name, value);
+            return;
+          }
           const denied =
             deniedRootScopes(rootResponseKeys(document, operation), result.data, errors) ??
             scopesThatNulledData(result.data, errors);
@@ -83,4 +92,20 @@ function deniedRootScopes(
     for (const scope of (error.extensions?.missingScopes as string[] | undefined) ?? []) missing.add(scope);
   }
   return [...missing];
+}
+
+/**
+ * The database failed the request and nothing came back: 503 with Retry-After,
+ * so clients and load balancers treat it as the transient outage it is. When
+ * some root field did return data, the response stays 200 (GraphQL over HTTP:
+ * partial data is a success) and the error marks what is missing.
+ */
+function unavailableWithoutData(
+  rootKeys: Set<string>,
+  data: Record<string, unknown> | null | undefined,
+  errors: readonly GraphQLFormattedError[],
+): boolean {
+  if (!errors.some((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE')) return false;
+  if (data == null) return true;
+  return [...rootKeys].every((key) => data[key] === null || data[key] === undefined);
 }

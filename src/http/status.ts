@@ -19,6 +19,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   RATE_LIMITED: 429,
   QUERY_TOO_COMPLEX: 400,
   INTERNAL_SERVER_ERROR: 500,
+  // The database cannot be reached or did not answer within DB_TIMEOUT_MS.
+  SERVICE_UNAVAILABLE: 503,
 };
 
 /** RFC 6750 section 3: a 401 names the scheme and why the token failed. */
@@ -28,6 +30,10 @@ export function insufficientScopeChallenge(scopes: readonly string[]): string {
   return `Bearer error="insufficient_scope", scope="${scopes.join(' ')}"`;
 }
 
+/** Seconds a client should wait before retrying a 503: an outage is usually short, and clients back off on their own after that. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 1;
+
 export function headersFor(code: ErrorCode): Record<string, string> {
+  if (code === 'SERVICE_UNAVAILABLE') return { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS) };
   return HTTP_STATUS[code] === 401 ? { 'www-authenticate': INVALID_TOKEN_CHALLENGE } : {};
 }
