@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import type { DataSource } from 'typeorm';
 import { openDatabase } from '../app';
@@ -8,6 +9,9 @@ import { isAppError } from '../errors';
 import { toGlobalId, expectGlobalId } from '../global-id';
 import { keyStatus } from '../auth/key-status';
 import { seedAccount } from '../domain/seed';
+import { buildSchema } from '../graphql/schema';
+import { defaultScopeEngine } from '../scopes/engine';
+import { requiredScopesReport, type RequiredScopesReport } from '../scopes/required-scopes';
 
 export interface CliIO {
   /** Only results go here (a new key, a listing), so `KEY=$(npx scopeql keys create ...)` works. */
@@ -138,6 +142,46 @@ export function buildProgram(io: CliIO): Command {
     });
 
   program
+    .command('scopes')
+    .description('print the smallest scope set that runs an operation, one scope per line (offline: no database)')
+    .argument('<file>', 'a .graphql file holding the operation')
+    .option('--operation <name>', 'which operation of the file, when it has several')
+    .option('--variables <json>', 'variable values as JSON, for @skip/@include (a condition left out counts as selected)')
+    .option('--verbose', 'also print each field path, what it requires and where the requirement comes from')
+    .option('--json', 'print the whole report as JSON instead')
+    .action((file: string, opts: { operation?: string; variables?: string; verbose?: boolean; json?: boolean }) => {
+      let query: string;
+      try {
+        query = readFileSync(file, 'utf8');
+      } catch (error) {
+        throw new CliFailure(`cannot read ${file}: ${(error as Error).message}`);
+      }
+      let variables: unknown;
+      if (opts.variables !== undefined) {
+        try {
+          variables = JSON.parse(opts.variables);
+        } catch {
+          throw new CliFailure('--variables must be a JSON object, e.g. \'{"withCustomer": true}\'');
+        }
+      }
+      const engine = defaultScopeEngine();
+      let report: RequiredScopesReport;
+      try {
+        report = requiredScopesReport(buildSchema(engine), engine, { query, variables, operationName: opts.operation ?? null, suggestions: true });
+      } catch (error) {
+        throw describeInvalidOperation(error, file);
+      }
+      if (opts.json) {
+        const { operationName, operationType, minimalScopes, fields, exact } = report;
+        io.stdout(`${JSON.stringify({ operationName, operationType, minimalScopes, fields, exact }, null, 2)}\n`);
+        return;
+      }
+      for (const scope of report.minimalScopes) io.stdout(`${scope}\n`);
+      if (report.minimalScopes.length === 0) io.stderr('No scope needed: every field the operation selects is open to any key.\n');
+      if (opts.verbose) io.stdout(renderFieldTable(report));
+    });
+
+  program
     .command('migrate')
     .description('run pending database migrations')
     .action(async () => {
@@ -155,6 +199,27 @@ export function buildProgram(io: CliIO): Command {
 }
 
 export class CliFailure extends Error {}
+
+/** A bad operation file as `file:line:column: problem` lines, the way compilers report. */
+function describeInvalidOperation(error: unknown, file: string): unknown {
+  if (!isAppError(error)) return error;
+  const problems = error.extensions.problems as { message: string; locations: { line: number; column: number }[] }[] | undefined;
+  if (!problems?.length) return new CliFailure(`${file}: ${error.message}`);
+  return new CliFailure(
+    problems.map(({ message, locations }) => `${file}${locations[0] ? `:${locations[0].line}:${locations[0].column}` : ''}: ${message}`).join('\n'),
+  );
+}
+
+/** `--verbose`: a blank line, then path / requirement / origin columns (anyOf alternatives joined with " | "). */
+function renderFieldTable(report: RequiredScopesReport): string {
+  const rows = [
+    ['path', 'requires', 'from'],
+    ...report.fields.map((field) => [field.path, field.requiredScopes.map((alternative) => alternative.join(' + ')).join(' | '), field.where.join(', ')]),
+  ];
+  const widths = [0, 1].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
+  const lines = rows.map((row) => `${row[0]!.padEnd(widths[0]!)}  ${row[1]!.padEnd(widths[1]!)}  ${row[2]}`.trimEnd());
+  return `\n${lines.join('\n')}\n`;
+}
 
 /** Runs argv and returns the exit code; errors become one line on stderr. */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {

@@ -5,6 +5,7 @@ import { KeyRefusedError } from '../auth/authenticator';
 import type { ApiKey } from '../db/entities';
 import type { RequestLogService } from '../domain/request-logs/request-log-service';
 import type { GraphQLContext } from '../graphql/context';
+import { analyseOperation } from '../scopes/operation-requirements';
 import { rootFieldNames } from './root-fields';
 
 const DRAFT = Symbol('requestLogDraft');
@@ -16,6 +17,8 @@ interface Draft {
   readonly accountId: number;
   operationName: string | null;
   rootFields: string[];
+  /** Set when the operation executes; empty when nothing ran. */
+  scopesUsed: string[];
   /** Set by the Apollo plugin; undefined when Apollo answered without running its request pipeline. */
   outcome: string | undefined;
 }
@@ -29,7 +32,13 @@ interface Draft {
  *   origins: 403, logged with that code and no operation, since none ran).
  *   A request refused with a 401 has no key to log under and is not logged.
  * - The Apollo plugin fills in the operation name, the root field names and
- *   the outcome (`OK` or the first error's code) as the response is built.
+ *   the outcome (`OK` or the first error's code) as the response is built, and,
+ *   when the operation executes, the scopes it used (`scopesUsed`, for
+ *   `ApiKey.scopeUsage`): for each requirement its selection meets that the key
+ *   holds, the first alternative the key holds in full. It is the analysis that
+ *   authorizes mutations, cached per document and permission set, so it costs a
+ *   lookup. An operation refused before execution (limits, validation, a
+ *   mutation refused as a whole, a rate limit) used nothing.
  * - Fastify's `onSend` hook, which runs before a byte is written, records the
  *   row with the duration so far and the client address the IP allowlist used
  *   (`request.ip`, which honours TRUST_PROXY). Recording is a push into a
@@ -74,6 +83,15 @@ export class RequestLogRecorder {
   plugin(): ApolloServerPlugin<GraphQLContext> {
     return {
       requestDidStart: async () => ({
+        executionDidStart: async ({ contextValue, document, operation, request, schema }) => {
+          const draft = (contextValue as TrackedContext)[DRAFT];
+          if (!draft) return;
+          try {
+            draft.scopesUsed = [...analyseOperation(schema, document, operation, request.variables ?? {}).scopesUsed(contextValue.permissions)];
+          } catch {
+            // Too large to analyse: the mutation plugin refuses such a mutation; a query's row records nothing.
+          }
+        },
         willSendResponse: async ({ contextValue, response, document, operation }) => {
           const draft = (contextValue as TrackedContext)[DRAFT];
           if (!draft) return;
@@ -87,7 +105,7 @@ export class RequestLogRecorder {
   }
 
   private start(request: FastifyRequest, key: Pick<ApiKey, 'id' | 'accountId'>, outcome: string | undefined): Draft {
-    const draft: Draft = { apiKeyId: key.id, accountId: key.accountId, operationName: null, rootFields: [], outcome };
+    const draft: Draft = { apiKeyId: key.id, accountId: key.accountId, operationName: null, rootFields: [], scopesUsed: [], outcome };
     this.byRequest.set(request, draft);
     return draft;
   }
@@ -100,6 +118,7 @@ export class RequestLogRecorder {
       at: new Date(Date.now() - durationMs),
       operationName: draft.operationName,
       rootFields: draft.rootFields,
+      scopesUsed: draft.scopesUsed,
       outcome: draft.outcome ?? outcomeOfPayload(payload, reply.statusCode),
       durationMs,
       clientAddress: request.ip,

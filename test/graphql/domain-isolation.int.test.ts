@@ -77,6 +77,7 @@ const CASES: Record<string, Case[]> = {
   viewer: [{ unaimed: '{ viewer { account { id name } apiKey { id } effectiveScopes } }' }],
   scopes: [{ unaimed: '{ scopes { name } }' }],
   scopeBundles: [{ unaimed: '{ scopeBundles { name } }' }],
+  requiredScopes: [{ unaimed: '{ requiredScopes(query: "{ bookings { edges { node { id customer { email } } } } }") { minimalScopes missingScopes fields { path requiredScopes } } }' }],
   node: (['product', 'customer', 'booking', 'apiKey', 'policy', 'account', 'webhookEndpoint', 'webhookDelivery'] as const).map((type) =>
     aim('query ($id: ID!) { node(id: $id) { __typename id } }', (ids) => ({ id: ids[type] })),
   ),

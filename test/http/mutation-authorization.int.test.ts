@@ -1,4 +1,5 @@
-import { ScopePolicy } from '../../src/db/entities';
+import { Booking, ScopePolicy } from '../../src/db/entities';
+import { createCatalog, futureDay, gid, HOUR } from '../graphql/domain-fixtures';
 import { startTestServer, type TestServer } from '../support/server';
 import { keyRowCounts } from './helpers';
 
@@ -62,5 +63,60 @@ describe('a mutation whose selection reaches a denied field', () => {
     );
     expect(res.status).toBe(200);
     expect(await keyRowCounts(server)).toEqual({ keys: before.keys + 1, secrets: before.secrets + 1 });
+  });
+});
+
+describe('createBooking with a payload reaching a customer (issue 9)', () => {
+  const BOOK = `mutation Book($input: CreateBookingInput!) {
+    createBooking(input: $input) { booking { id customer { email } } }
+  }`;
+  let input: Record<string, unknown>;
+  const bookingCount = () => server.db.dataSource.getRepository(Booking).count();
+
+  beforeAll(async () => {
+    const catalog = await createCatalog(server, 'booker', { products: 1, customers: 1, bookings: 0 });
+    const startsAt = futureDay(3) + 9 * HOUR;
+    input = {
+      productId: gid.product(catalog.products[0]!),
+      customerId: gid.customer(catalog.customers[0]!),
+      startsAt: new Date(startsAt).toISOString(),
+      endsAt: new Date(startsAt + HOUR).toISOString(),
+    };
+  });
+
+  it('with bookings:write but not customers:read: refused with SCOPE_REQUIRED per denied path, no booking written', async () => {
+    const { secret } = await server.mintKey({ account: 'booker', scopes: ['bookings:write'] });
+    const before = await bookingCount();
+    const res = await server.graphql(BOOK, { key: secret, variables: { input } });
+    expect(res.status).toBe(403);
+    expect(res.body.data).toBeNull();
+    expect(res.body.errors?.map((e) => [e.path?.join('.'), e.extensions?.code, e.extensions?.missingScopes])).toEqual([
+      ['createBooking.booking.customer', 'SCOPE_REQUIRED', ['customers:read']],
+      ['createBooking.booking.customer.email', 'SCOPE_REQUIRED', ['customers:read']],
+    ]);
+    expect(await bookingCount()).toBe(before);
+  });
+
+  it('the same mutation runs once the key may read customers (control), and again from the cached analysis', async () => {
+    const { secret } = await server.mintKey({ account: 'booker', scopes: ['bookings:write', 'customers:read'] });
+    const before = await bookingCount();
+    for (let i = 0; i < 2; i++) {
+      const startsAt = futureDay(4 + i) + 9 * HOUR;
+      const variables = { input: { ...input, startsAt: new Date(startsAt).toISOString(), endsAt: new Date(startsAt + HOUR).toISOString() } };
+      const res = await server.graphql(BOOK, { key: secret, variables });
+      expect(res.body.errors).toBeUndefined();
+      expect(res.body.data?.createBooking.booking.customer.email).toMatch(/@booker\.example\.com$/);
+    }
+    expect(await bookingCount()).toBe(before + 2);
+  });
+
+  it('a key without customers:read is refused again on a repeated request, from the cache', async () => {
+    const { secret } = await server.mintKey({ account: 'booker', scopes: ['bookings:write'] });
+    const before = await bookingCount();
+    for (let i = 0; i < 2; i++) {
+      const res = await server.graphql(BOOK, { key: secret, variables: { input } });
+      expect(res.body.errors?.map((e) => e.path?.join('.'))).toEqual(['createBooking.booking.customer', 'createBooking.booking.customer.email']);
+    }
+    expect(await bookingCount()).toBe(before);
   });
 });

@@ -3,7 +3,7 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import { defaultCatalog } from '../../src/scopes/catalog';
 import { applyScopeDirectives, scopeDirectiveTypeDefs } from '../../src/scopes/directive';
 import { ScopeEngine } from '../../src/scopes/engine';
-import { selectedRequirements } from '../../src/scopes/operation-requirements';
+import { analyseOperation, selectedRequirements } from '../../src/scopes/operation-requirements';
 
 // A test-only schema with every way a selection can reach a requirement.
 const sdl = /* GraphQL */ `
@@ -16,7 +16,7 @@ const sdl = /* GraphQL */ `
     product: Product
   }
   union Result = Product | Customer
-  type Payload { booking: Booking node: Node result: Result note: String }
+  type Payload { booking: Booking node: Node result: Result note: String next: Payload }
   type Query { node(id: ID!): Node }
   type Mutation {
     createBooking: Payload @requiresScope(scopes: ["bookings:create"])
@@ -89,5 +89,86 @@ describe('selectedRequirements', () => {
 
   it('has nothing to say about public fields', () => {
     expect(analyse('mutation { ping }')).toEqual([]);
+  });
+});
+
+describe('analyseOperation', () => {
+  const operationOf = (source: string) => {
+    const document = parse(source);
+    return { document, operation: document.definitions.find((d) => d.kind === 'OperationDefinition') as OperationDefinitionNode };
+  };
+  const permissions = (...scopes: string[]) => engine.permissionsFor({ keyType: 'SECRET', scopes, bundles: [], policies: [] });
+
+  it('is cached per document and per outcome of its @skip/@include conditions, not per other variable', () => {
+    const { document, operation } = operationOf('mutation($v: Boolean!, $note: String) { createBooking { booking @include(if: $v) { id } note } }');
+    const first = analyseOperation(schema, document, operation, { v: true, note: 'a' });
+    expect(analyseOperation(schema, document, operation, { v: true, note: 'b' })).toBe(first);
+    const skipped = analyseOperation(schema, document, operation, { v: false });
+    expect(skipped).not.toBe(first);
+    expect(skipped.selected.map((r) => r.where)).toEqual(['Mutation.createBooking']);
+    // A freshly parsed copy of the same text is another document: analysed again, same answer.
+    const copy = operationOf('mutation($v: Boolean!, $note: String) { createBooking { booking @include(if: $v) { id } note } }');
+    expect(analyseOperation(schema, copy.document, copy.operation, { v: true })).not.toBe(first);
+  });
+
+  it('decides once per permission set: keys holding the same scopes share the decision', () => {
+    const { document, operation } = operationOf('mutation { createBooking { booking { id customer { email } } } }');
+    const analysis = analyseOperation(schema, document, operation);
+    const writer = analysis.denied(permissions('bookings:write'));
+    expect(writer.map((r) => r.path.join('.'))).toEqual(['createBooking.booking.customer', 'createBooking.booking.customer.email']);
+    expect(analysis.denied(permissions('bookings:write'))).toBe(writer);
+    expect(analysis.denied(permissions('bookings:write', 'customers:read'))).toEqual([]);
+  });
+
+  it('uses a condition variable’s default; a missing or non-boolean one counts as selected', () => {
+    const source = 'mutation($v: Boolean = false, $w: Boolean) { createBooking { booking @include(if: $v) { id } result @skip(if: $w) { ... on Customer { email } } } }';
+    const { document, operation } = operationOf(source);
+    const wheres = (variables: Record<string, unknown>) => analyseOperation(schema, document, operation, variables).selected.map((r) => r.where);
+    expect(wheres({})).not.toContain('Booking.id');
+    expect(wheres({})).toContain('Customer.email');
+    expect(wheres({ v: true, w: true })).toContain('Booking.id');
+    expect(wheres({ v: true, w: true })).not.toContain('Customer.email');
+    expect(wheres({ w: 'yes' })).toContain('Customer.email');
+  });
+
+  it('groups requirements by response path, combining every type an abstract field may return', () => {
+    const { document, operation } = operationOf('mutation { createBooking { result { __typename } node { id } } }');
+    expect(analyseOperation(schema, document, operation).byPath()).toEqual([
+      { path: 'createBooking', anyOf: [['bookings:create']], where: ['Mutation.createBooking'] },
+      { path: 'createBooking.result', anyOf: [['customers:read']], where: ['Customer'] },
+      { path: 'createBooking.node', anyOf: [['customers:read', 'bookings:read']], where: ['Customer', 'Booking'] },
+      { path: 'createBooking.node.id', anyOf: [['customers:read', 'bookings:read']], where: ['Customer.id', 'Booking.id'] },
+    ]);
+  });
+
+  it('records, as used, the first alternative the key holds in full for each requirement it meets', () => {
+    const { document, operation } = operationOf('mutation { createBooking { booking { id customer { email } } } }');
+    const analysis = analyseOperation(schema, document, operation);
+    expect(analysis.scopesUsed(permissions('bookings:write', 'customers:read'))).toEqual(['bookings:create', 'bookings:read', 'customers:read']);
+    // What the key may not use is not used: customers:read is missing, so nothing of the customer counts.
+    expect(analysis.scopesUsed(permissions('bookings:write'))).toEqual(['bookings:create', 'bookings:read']);
+  });
+
+  it('walks a fragment spread twice at the same place once, so a fragment bomb stays linear', () => {
+    const levels = 30;
+    const fragments = Array.from({ length: levels }, (_, i) =>
+      i === levels - 1 ? `fragment F${i} on Payload { note }` : `fragment F${i} on Payload { ...F${i + 1} ...F${i + 1} }`,
+    );
+    const { document, operation } = operationOf(`mutation { createBooking { ...F0 } } ${fragments.join(' ')}`);
+    const started = Date.now();
+    expect(analyseOperation(schema, document, operation).selected.map((r) => r.where)).toEqual(['Mutation.createBooking']);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('refuses, with QUERY_TOO_COMPLEX, a document that fans out past what it may visit', () => {
+    // Aliases make every copy a distinct path: 4^9 paths.
+    const levels = 9;
+    const fragments = Array.from({ length: levels }, (_, i) =>
+      i === levels - 1
+        ? `fragment F${i} on Payload { note }`
+        : `fragment F${i} on Payload { a: next { ...F${i + 1} } b: next { ...F${i + 1} } c: next { ...F${i + 1} } d: next { ...F${i + 1} } }`,
+    );
+    const { document, operation } = operationOf(`mutation { createBooking { ...F0 } } ${fragments.join(' ')}`);
+    expect(() => analyseOperation(schema, document, operation)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'QUERY_TOO_COMPLEX' }) }));
   });
 });

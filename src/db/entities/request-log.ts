@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { ApiKey } from './api-key';
-import { stringList, timestamp } from './columns';
+import { optionalStringList, stringList, timestamp } from './columns';
 
 /**
  * One authenticated request (contract section 4). Never the key or the
@@ -8,6 +8,7 @@ import { stringList, timestamp } from './columns';
  */
 @Entity({ name: 'request_log' })
 @Index(['apiKeyId', 'id'])
+@Index(['apiKeyId', 'at'])
 @Index(['at'])
 export class RequestLog {
   @PrimaryGeneratedColumn()
@@ -29,9 +30,19 @@ export class RequestLog {
   @Column({ type: 'varchar', length: 200, nullable: true })
   operationName!: string | null;
 
-  /** Root fields of the operation, e.g. ["bookings", "viewer"]: what scope-usage reports read. */
+  /** Root fields of the operation, e.g. ["bookings", "viewer"]. */
   @Column(stringList)
   rootFields!: string[];
+
+  /**
+   * The scopes the request used, sorted: for every requirement its selection met
+   * and the key held, the scopes of the first alternative the key held in full
+   * (`OperationRequirements.scopesUsed`). Empty when nothing executed. Null on
+   * rows written before this was recorded: unknown, not "nothing". Read by
+   * `ApiKey.scopeUsage`.
+   */
+  @Column(optionalStringList)
+  scopesUsed!: string[] | null;
 
   /** `OK`, or the first error code of the response. */
   @Column({ type: 'varchar', length: 40 })

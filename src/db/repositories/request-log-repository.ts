@@ -2,7 +2,15 @@ import type { DataSource } from 'typeorm';
 import { ApiKey, RequestLog } from '../entities';
 import { newestFirstPerParent, type KeysetPage } from './account-scoped';
 
-export type RequestLogValues = Omit<RequestLog, 'id' | 'apiKey'>;
+/** A row to insert; `scopesUsed` left out is stored as null (not recorded). */
+export type RequestLogValues = Omit<RequestLog, 'id' | 'apiKey' | 'scopesUsed'> & { scopesUsed?: string[] | null };
+
+/** How often each distinct `scopesUsed` list occurs among one key's rows of a window. */
+export interface ScopesUsedCount {
+  readonly apiKeyId: number;
+  readonly scopesUsed: string[];
+  readonly requests: number;
+}
 
 /** How many old rows one prune statement deletes, so no single DELETE holds locks for long. */
 const PRUNE_CHUNK = 1_000;
@@ -31,6 +39,31 @@ export class RequestLogRepository {
   /** The newest logs of each of several keys in one query, for `apiKeys { requestLogs }`. */
   pageByKeys(accountId: number, apiKeyIds: readonly number[], page: KeysetPage): Promise<RequestLog[]> {
     return newestFirstPerParent(this.dataSource.getRepository(RequestLog), 'log', 'apiKeyId', accountId, apiKeyIds, page);
+  }
+
+  /**
+   * The distinct `scopesUsed` lists of each key's rows logged at or after
+   * `since`, with how many rows have each: one grouped query over the
+   * (apiKeyId, at) index, returning a handful of rows per key however busy it
+   * was (the lists are sorted when written, so equal sets group together). Rows
+   * without a recorded list (written before it was) are left out.
+   */
+  async scopesUsedByKeys(accountId: number, apiKeyIds: readonly number[], since: Date): Promise<ScopesUsedCount[]> {
+    if (apiKeyIds.length === 0) return [];
+    const rows = await this.dataSource
+      .getRepository(RequestLog)
+      .createQueryBuilder('log')
+      .select('log.apiKeyId', 'apiKeyId')
+      .addSelect('log.scopesUsed', 'scopesUsed')
+      .addSelect('COUNT(*)', 'requests')
+      .where('log.apiKeyId IN (:...ids)', { ids: [...apiKeyIds] })
+      .andWhere('log.at >= :since', { since })
+      .andWhere('log.accountId = :accountId', { accountId })
+      .andWhere('log.scopesUsed IS NOT NULL')
+      .groupBy('log.apiKeyId')
+      .addGroupBy('log.scopesUsed')
+      .getRawMany<{ apiKeyId: number | string; scopesUsed: string; requests: number | string }>();
+    return rows.map((row) => ({ apiKeyId: Number(row.apiKeyId), scopesUsed: parseList(row.scopesUsed), requests: Number(row.requests) }));
   }
 
   /** Which of these keys still exist: rows of a key deleted meanwhile can never be inserted (foreign key). */
@@ -68,5 +101,15 @@ export class RequestLogRepository {
       deleted += ids.length;
       if (ids.length < PRUNE_CHUNK) return deleted;
     }
+  }
+}
+
+/** A simple-json list as stored; anything else (a hand-edited row) counts as empty rather than failing the report. */
+function parseList(text: string): string[] {
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+  } catch {
+    return [];
   }
 }

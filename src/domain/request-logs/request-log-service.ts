@@ -1,5 +1,6 @@
 import type { RequestLog } from '../../db/entities';
 import type { RequestLogRepository, RequestLogValues } from '../../db/repositories';
+import type { NeededScopes } from './scope-usage';
 import { WriteBehindBuffer, type BackgroundLog, type BufferOptions } from './request-log-buffer';
 import { keysetFor, pagesByParent, type Page, type PageRequest } from '../pages';
 
@@ -63,6 +64,22 @@ export class RequestLogService {
     return pagesByParent(rows, apiKeyIds, (row) => row.apiKeyId, page);
   }
 
+  /**
+   * What each key's requests needed since `since` (for `ApiKey.scopeUsage`), in
+   * one grouped query for all the keys; `accountId` keeps it inside the caller's
+   * account. A key without rows in the window needed nothing.
+   */
+  async scopesNeededByKeys(accountId: number, apiKeyIds: readonly number[], since: Date): Promise<Map<number, NeededScopes>> {
+    const byKey = new Map<number, { needed: Set<string>; requests: number }>();
+    for (const { apiKeyId, scopesUsed, requests } of await this.repo.scopesUsedByKeys(accountId, apiKeyIds, since)) {
+      let entry = byKey.get(apiKeyId);
+      if (!entry) byKey.set(apiKeyId, (entry = { needed: new Set(), requests: 0 }));
+      for (const scope of scopesUsed) entry.needed.add(scope);
+      entry.requests += requests;
+    }
+    return byKey;
+  }
+
   /** Deletes rows older than the retention period as seen from `now`; returns how many. */
   prune(now: Date): Promise<number> {
     return this.repo.deleteOlderThan(new Date(now.getTime() - this.options.retentionDays * DAY_MS));
@@ -111,6 +128,8 @@ export class RequestLogService {
 function fitColumns(entry: RequestLogEntry): RequestLogEntry {
   return {
     ...entry,
+    // A request that recorded nothing used nothing; null is kept for rows written before the column existed.
+    scopesUsed: entry.scopesUsed ?? [],
     operationName: entry.operationName === null ? null : entry.operationName.slice(0, MAX_OPERATION_NAME),
     rootFields: entry.rootFields.slice(0, MAX_ROOT_FIELDS).map((name) => name.slice(0, MAX_FIELD_NAME)),
     outcome: entry.outcome.slice(0, MAX_OUTCOME),

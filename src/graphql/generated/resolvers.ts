@@ -51,6 +51,11 @@ export type ApiKey = Node & {
    * days (30 by default); written a moment after the response, never before it.
    */
   requestLogs: RequestLogConnection;
+  /**
+   * Which of its scopes the key needed over the last `days` days (1 to 365, default
+   * 30), from its request log; rows older than REQUEST_LOG_RETENTION_DAYS are gone.
+   */
+  scopeUsage: ScopeUsage;
   scopes: Array<Scalars['String']['output']>;
   status: ApiKeyStatus;
   type: ApiKeyType;
@@ -60,6 +65,11 @@ export type ApiKey = Node & {
 export type ApiKeyRequestLogsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type ApiKeyScopeUsageArgs = {
+  days?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type ApiKeyConnection = {
@@ -363,6 +373,18 @@ export type DeleteWebhookEndpointPayload = {
   deletedId: Scalars['ID']['output'];
 };
 
+/** A response path of an operation and what selecting it needs. */
+export type FieldRequirement = {
+  __typename?: 'FieldRequirement';
+  /** Response keys joined with dots, aliases included, as in error paths: `bookings.edges.node.customer`. */
+  path: Scalars['String']['output'];
+  /**
+   * The requirement in anyOf form: every scope of one inner list. For a field of an
+   * abstract type it combines the requirements of every type the object could be.
+   */
+  requiredScopes: Array<Array<Scalars['String']['output']>>;
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   cancelBooking: CancelBookingPayload;
@@ -565,6 +587,14 @@ export type Query = {
   /** The account's products, newest first. */
   products: ProductConnection;
   reports: Reports;
+  /**
+   * The scopes an operation needs, from the schema alone; no resolver of the
+   * operation runs. Follows fragments, type conditions, aliases, @skip/@include
+   * with `variables` (a condition whose variable is missing counts as selected) and
+   * every type an abstract field may return, as mutation authorization does. The
+   * document is validated against the whole schema, whatever the introspection mode.
+   */
+  requiredScopes: ScopeRequirementReport;
   scopeBundles: Array<ScopeBundle>;
   /** Built-in policies first, then the account's own. */
   scopePolicies: Array<ScopePolicy>;
@@ -626,6 +656,13 @@ export type QueryProductsArgs = {
 };
 
 
+export type QueryRequiredScopesArgs = {
+  operationName?: InputMaybe<Scalars['String']['input']>;
+  query: Scalars['String']['input'];
+  variables?: InputMaybe<Scalars['JSON']['input']>;
+};
+
+
 export type QueryWebhookDeliveriesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   endpointId?: InputMaybe<Scalars['ID']['input']>;
@@ -666,6 +703,13 @@ export type RequestLog = {
    * names, not aliases. Empty when the request was refused before it ran.
    */
   rootFields: Array<Scalars['String']['output']>;
+  /**
+   * The scopes the request used: for each requirement of what it selected that the
+   * key met, the scopes of the first alternative the key held in full (concrete
+   * scopes such as `bookings:create`, never the `bookings:write` implying them).
+   * Empty when nothing executed; null for requests logged before this was recorded.
+   */
+  scopesUsed: Maybe<Array<Scalars['String']['output']>>;
 };
 
 export type RequestLogConnection = {
@@ -734,6 +778,42 @@ export type ScopePolicy = Node & {
   mode: PolicyMode;
   name: Scalars['String']['output'];
   scopes: Array<Scalars['String']['output']>;
+};
+
+/**
+ * What an operation needs, read from the schema's @requiresScope directives alone:
+ * nothing of the operation runs.
+ */
+export type ScopeRequirementReport = {
+  __typename?: 'ScopeRequirementReport';
+  /** Every selected response path that has a requirement, in document order. */
+  fields: Array<FieldRequirement>;
+  /**
+   * The smallest scope list that runs the whole operation without SCOPE_REQUIRED:
+   * the one granting the fewest scopes once implications are expanded
+   * (`bookings:create` and `bookings:read` rather than `bookings:write`), then the
+   * shortest, then the one the calling key holds most of, then alphabetical.
+   */
+  minimalScopes: Array<Scalars['String']['output']>;
+  /** Of minimalScopes, those the calling key does not hold (a denied scope is not held). */
+  missingScopes: Array<Scalars['String']['output']>;
+};
+
+/**
+ * Which of a key's scopes its requests needed (`ApiKey.scopeUsage`), from its
+ * request log. A request needed the scopes that met the requirements of what it
+ * selected: for each, the first alternative the key held in full.
+ */
+export type ScopeUsage = {
+  __typename?: 'ScopeUsage';
+  /** Requests of the window that recorded their scopes (requests logged before scope usage was recorded are not counted). */
+  requestCount: Scalars['Int']['output'];
+  /** The smallest scope list granting every used scope (the rule of `requiredScopes.minimalScopes`): a narrower grant to replace the key's. */
+  suggestedScopes: Array<Scalars['String']['output']>;
+  /** The key's effective scopes that no request of the window needed. */
+  unusedScopes: Array<Scalars['String']['output']>;
+  /** The key's effective scopes that some request of the window needed. */
+  usedScopes: Array<Scalars['String']['output']>;
 };
 
 /** Only the fields given change; the secret (and so the prefix) never does. */
@@ -1067,6 +1147,7 @@ export type ResolversTypes = {
   DeleteScopePolicyPayload: ResolverTypeWrapper<DeleteScopePolicyPayload>;
   DeleteWebhookEndpointInput: DeleteWebhookEndpointInput;
   DeleteWebhookEndpointPayload: ResolverTypeWrapper<DeleteWebhookEndpointPayload>;
+  FieldRequirement: ResolverTypeWrapper<FieldRequirement>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
@@ -1091,6 +1172,8 @@ export type ResolversTypes = {
   ScopeBundle: ResolverTypeWrapper<ScopeBundleModel>;
   ScopeInfo: ResolverTypeWrapper<CatalogScopeModel>;
   ScopePolicy: ResolverTypeWrapper<ScopePolicyEntity>;
+  ScopeRequirementReport: ResolverTypeWrapper<ScopeRequirementReport>;
+  ScopeUsage: ResolverTypeWrapper<ScopeUsage>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   UpdateApiKeyInput: UpdateApiKeyInput;
   UpdateApiKeyPayload: ResolverTypeWrapper<Omit<UpdateApiKeyPayload, 'apiKey'> & { apiKey: ResolversTypes['ApiKey'] }>;
@@ -1156,6 +1239,7 @@ export type ResolversParentTypes = {
   DeleteScopePolicyPayload: DeleteScopePolicyPayload;
   DeleteWebhookEndpointInput: DeleteWebhookEndpointInput;
   DeleteWebhookEndpointPayload: DeleteWebhookEndpointPayload;
+  FieldRequirement: FieldRequirement;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
@@ -1179,6 +1263,8 @@ export type ResolversParentTypes = {
   ScopeBundle: ScopeBundleModel;
   ScopeInfo: CatalogScopeModel;
   ScopePolicy: ScopePolicyEntity;
+  ScopeRequirementReport: ScopeRequirementReport;
+  ScopeUsage: ScopeUsage;
   String: Scalars['String']['output'];
   UpdateApiKeyInput: UpdateApiKeyInput;
   UpdateApiKeyPayload: Omit<UpdateApiKeyPayload, 'apiKey'> & { apiKey: ResolversParentTypes['ApiKey'] };
@@ -1231,6 +1317,7 @@ export type ApiKeyResolvers<ContextType = GraphQLContext, ParentType extends Res
   policies?: Resolver<Array<ResolversTypes['ScopePolicy']>, ParentType, ContextType>;
   prefix?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   requestLogs?: Resolver<ResolversTypes['RequestLogConnection'], ParentType, ContextType, Partial<ApiKeyRequestLogsArgs>>;
+  scopeUsage?: Resolver<ResolversTypes['ScopeUsage'], ParentType, ContextType, RequireFields<ApiKeyScopeUsageArgs, 'days'>>;
   scopes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ApiKeyStatus'], ParentType, ContextType>;
   type?: Resolver<ResolversTypes['ApiKeyType'], ParentType, ContextType>;
@@ -1391,6 +1478,11 @@ export type DeleteWebhookEndpointPayloadResolvers<ContextType = GraphQLContext, 
   deletedId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
+export type FieldRequirementResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['FieldRequirement'] = ResolversParentTypes['FieldRequirement']> = {
+  path?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  requiredScopes?: Resolver<Array<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+};
+
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
   name: 'JSON';
 }
@@ -1459,6 +1551,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, Partial<QueryProductsArgs>>;
   reports?: Resolver<ResolversTypes['Reports'], ParentType, ContextType>;
+  requiredScopes?: Resolver<ResolversTypes['ScopeRequirementReport'], ParentType, ContextType, RequireFields<QueryRequiredScopesArgs, 'query'>>;
   scopeBundles?: Resolver<Array<ResolversTypes['ScopeBundle']>, ParentType, ContextType>;
   scopePolicies?: Resolver<Array<ResolversTypes['ScopePolicy']>, ParentType, ContextType>;
   scopes?: Resolver<Array<ResolversTypes['ScopeInfo']>, ParentType, ContextType>;
@@ -1478,6 +1571,7 @@ export type RequestLogResolvers<ContextType = GraphQLContext, ParentType extends
   operationName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   outcome?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   rootFields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  scopesUsed?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
 };
 
 export type RequestLogConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RequestLogConnection'] = ResolversParentTypes['RequestLogConnection']> = {
@@ -1522,6 +1616,19 @@ export type ScopePolicyResolvers<ContextType = GraphQLContext, ParentType extend
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   scopes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ScopeRequirementReportResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ScopeRequirementReport'] = ResolversParentTypes['ScopeRequirementReport']> = {
+  fields?: Resolver<Array<ResolversTypes['FieldRequirement']>, ParentType, ContextType>;
+  minimalScopes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  missingScopes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ScopeUsageResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ScopeUsage'] = ResolversParentTypes['ScopeUsage']> = {
+  requestCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  suggestedScopes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  unusedScopes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  usedScopes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type UpdateApiKeyPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['UpdateApiKeyPayload'] = ResolversParentTypes['UpdateApiKeyPayload']> = {
@@ -1630,6 +1737,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   DeleteCustomerPayload?: DeleteCustomerPayloadResolvers<ContextType>;
   DeleteScopePolicyPayload?: DeleteScopePolicyPayloadResolvers<ContextType>;
   DeleteWebhookEndpointPayload?: DeleteWebhookEndpointPayloadResolvers<ContextType>;
+  FieldRequirement?: FieldRequirementResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
@@ -1648,6 +1756,8 @@ export type Resolvers<ContextType = GraphQLContext> = {
   ScopeBundle?: ScopeBundleResolvers<ContextType>;
   ScopeInfo?: ScopeInfoResolvers<ContextType>;
   ScopePolicy?: ScopePolicyResolvers<ContextType>;
+  ScopeRequirementReport?: ScopeRequirementReportResolvers<ContextType>;
+  ScopeUsage?: ScopeUsageResolvers<ContextType>;
   UpdateApiKeyPayload?: UpdateApiKeyPayloadResolvers<ContextType>;
   UpdateBookingPayload?: UpdateBookingPayloadResolvers<ContextType>;
   UpdateCustomerPayload?: UpdateCustomerPayloadResolvers<ContextType>;

@@ -2,7 +2,8 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import { scopeRequiredError } from '../../scopes/directive';
-import { selectedRequirements } from '../../scopes/operation-requirements';
+import { isAppError } from '../../errors';
+import { analyseOperation, type SelectedRequirement } from '../../scopes/operation-requirements';
 import type { GraphQLContext } from '../context';
 
 /**
@@ -13,16 +14,29 @@ import type { GraphQLContext } from '../context';
  * we check every requirement its selection can meet, and if any is denied we
  * answer with one SCOPE_REQUIRED per denied path and execute nothing. Queries
  * keep partial results and are not checked here.
+ *
+ * It costs nothing on a repeated operation: the analysis is cached on the parsed
+ * document (Apollo keeps one DocumentNode per query text) and per outcome of its
+ * @skip/@include conditions, and the denied list on the analysis per effective
+ * permission set (operation-requirements.ts), so the second request of a key
+ * is two map lookups.
  */
 export function authorizeMutationsPlugin(): ApolloServerPlugin<GraphQLContext> {
   return {
     async requestDidStart() {
       return {
         async responseForOperation({ operation, document, request, contextValue, schema }) {
-          if (operation.operation !== 'mutation') return null;
-          const denied = selectedRequirements(schema, document, operation, request.variables ?? {}).filter(
-            ({ requirement }) => !contextValue.permissions.allows(requirement),
-          );
+          // Undefined when operationName names no operation of the document (Apollo's types say otherwise):
+          // nothing runs, and Apollo answers 400 OPERATION_RESOLUTION_FAILURE.
+          if (!operation || operation.operation !== 'mutation') return null;
+          let denied: readonly SelectedRequirement[];
+          try {
+            denied = analyseOperation(schema, document, operation, request.variables ?? {}).denied(contextValue.permissions);
+          } catch (error) {
+            // A document fanning out past what can be analysed is refused, never run unchecked.
+            if (!isAppError(error)) throw error;
+            return { http: { status: 400, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { errors: [{ message: error.message, extensions: error.extensions }] } } };
+          }
           if (denied.length === 0) return null;
           const errors: GraphQLFormattedError[] = denied.map(({ path, requirement, where }) => {
             const error = scopeRequiredError(requirement, contextValue.permissions, where);

@@ -1,7 +1,14 @@
+import DataLoader from 'dataloader';
 import { keyStatus } from '../../auth/key-status';
+import { NOTHING_NEEDED, scopeUsageReport, type NeededScopes } from '../../domain/request-logs/scope-usage';
+import { badInput } from '../../errors';
 import { pageRequest, toConnection } from '../connection';
+import type { GraphQLContext } from '../context';
 import type { Resolvers } from '../generated/resolvers';
 import { expectGlobalId, toGlobalId } from '../../global-id';
+
+const DAY_MS = 86_400_000;
+const MAX_USAGE_DAYS = 365;
 
 /** Thin: arguments in, service call, result out. The rules live in KeyService. */
 export const keyResolvers: Resolvers = {
@@ -51,8 +58,41 @@ export const keyResolvers: Resolvers = {
     },
     status: (key) => keyStatus(key, new Date()),
     createdBy: (key, _args, ctx) => (key.createdById ? ctx.loaders.keyInAccount.load(key.createdById) : null),
+    // keys:read, from the ApiKey type's @requiresScope, as every field of a key.
+    scopeUsage: async (key, { days }, ctx) => {
+      if (!Number.isInteger(days) || days < 1 || days > MAX_USAGE_DAYS) {
+        throw badInput(`days must be a whole number from 1 to ${MAX_USAGE_DAYS}`, { field: 'days' });
+      }
+      const [policies, window] = await Promise.all([
+        key.policies ?? ctx.loaders.policiesOfKey.load(key.id),
+        scopesNeeded(ctx, days).load(key.id),
+      ]);
+      return scopeUsageReport(ctx.services.engine, ctx.services.keys.permissionsOf({ ...key, policies }), window);
+    },
   },
   ScopePolicy: {
     id: (policy) => toGlobalId('ScopePolicy', policy.id),
   },
 };
+
+const neededLoaders = new WeakMap<GraphQLContext['loaders'], Map<number, DataLoader<number, NeededScopes>>>();
+
+/**
+ * Per request and window, so `apiKeys { edges { node { scopeUsage } } }` is one
+ * grouped query for the page of keys, not one per key. Keyed on the request's
+ * loaders (made per request, bound to the caller's account).
+ */
+function scopesNeeded(ctx: GraphQLContext, days: number): DataLoader<number, NeededScopes> {
+  let byDays = neededLoaders.get(ctx.loaders);
+  if (!byDays) neededLoaders.set(ctx.loaders, (byDays = new Map()));
+  let loader = byDays.get(days);
+  if (!loader) {
+    const since = new Date(Date.now() - days * DAY_MS);
+    loader = new DataLoader(async (ids) => {
+      const byKey = await ctx.services.requestLogs.scopesNeededByKeys(ctx.actor.accountId, ids, since);
+      return ids.map((id) => byKey.get(id) ?? NOTHING_NEEDED);
+    });
+    byDays.set(days, loader);
+  }
+  return loader;
+}
