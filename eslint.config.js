@@ -12,6 +12,11 @@ module.exports = tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    // The admin console's ES modules run in the browser, not in node.
+    files: ['src/http/admin/static/**/*.js'],
+    languageOptions: { sourceType: 'module', globals: { document: 'readonly', navigator: 'readonly', fetch: 'readonly', HTMLElement: 'readonly', Node: 'readonly' } },
+  },
+  {
     files: ['**/*.ts'],
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

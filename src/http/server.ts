@@ -10,6 +10,7 @@ import { queryProtections, type LimitsConfig } from '../graphql/limits';
 import { buildSchema } from '../graphql/schema';
 import type { Services } from '../services';
 import { AccessLog } from './access-log';
+import { registerAdminConsole } from './admin/routes';
 import { authenticateRequest } from './authenticate-request';
 import { registerCors } from './cors';
 import { formatError } from './format-error';
@@ -98,6 +99,7 @@ export async function createHttpServer(services: Services, config: ServerConfig,
   registerHealth(app, [
     { name: 'database', critical: true, check: async () => (await services.dataSource.query('SELECT 1'), { up: true }) },
   ]);
+  registerAdminConsole(app);
 
   return app;
 }
