@@ -3,6 +3,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import type { FastifyBaseLogger } from 'fastify';
 import type { GraphQLContext } from '../graphql/context';
 import { isDatabaseUnavailable } from '../db/driver-errors';
+import { isUncodedClientError } from './format-error';
 import { HTTP_STATUS, headersFor, insufficientScopeChallenge } from './status';
 import { rootResponseKeys } from './root-fields';
 
@@ -20,6 +21,8 @@ export function responsePlugin(logger: FastifyBaseLogger): ApolloServerPlugin<Gr
           for (const error of errors) {
             const code = error.extensions?.code;
             if (code !== undefined && code !== 'INTERNAL_SERVER_ERROR') continue;
+            // Apollo's own 4xx refusals without a code (format-error.ts gives them BAD_REQUEST): the client's mistake.
+            if (isUncodedClientError(error)) continue;
             const details = { err: error.originalError ?? error, requestId: contextValue.requestId, path: error.path };
             // An outage is the operator's news, not a bug: a warning, once per failed field.
             if (isDatabaseUnavailable(error.originalError)) logger.warn(details, 'database unavailable');

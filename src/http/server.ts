@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { maskKeys } from '../auth/key-format';
 import type { Config } from '../config';
 import { createContext, type GraphQLContext } from '../graphql/context';
@@ -17,6 +17,7 @@ import { formatError } from './format-error';
 import { registerHealth } from './health';
 import { costPlugin } from './rate-limit/cost-plugin';
 import { RateLimits, type RateLimitConfig } from './rate-limit/rate-limits';
+import { clientErrorHandler, frameworkErrors, registerRequestErrors } from './request-errors';
 import { RequestLogRecorder } from './request-log';
 import { responsePlugin } from './response-plugin';
 
@@ -55,6 +56,10 @@ export async function createHttpServer(services: Services, config: ServerConfig,
     // One line per request, with the key prefix, operation and outcome (issue 7 item 9).
     logController: accessLog.controller(),
     bodyLimit: config.BODY_LIMIT_BYTES,
+    // Malformed HTTP (bad framing, headers over the size limit) and URLs the router cannot decode
+    // are answered with a GraphQL error body too (request-errors.ts).
+    clientErrorHandler,
+    frameworkErrors,
     trustProxy: config.TRUST_PROXY === '' ? false : config.TRUST_PROXY.split(',').map((s) => s.trim()),
   });
 
@@ -79,7 +84,8 @@ export async function createHttpServer(services: Services, config: ServerConfig,
   registerCors(app, '/graphql', services.listedOrigins);
   requestLog.register(app);
   accessLog.register(app);
-  app.setErrorHandler(payloadTooLarge);
+  // 413 PAYLOAD_TOO_LARGE, bodies fastify cannot parse, a bad Host, unknown routes: GraphQL-shaped 4xx (request-errors.ts).
+  registerRequestErrors(app);
   await app.register(fastifyApollo(apollo), {
     path: '/graphql',
     method: ['GET', 'POST'],
@@ -102,17 +108,4 @@ export async function createHttpServer(services: Services, config: ServerConfig,
   registerAdminConsole(app);
 
   return app;
-}
-
-/**
- * A body over BODY_LIMIT_BYTES is refused before it is parsed. Fastify's own
- * 413 body is not a GraphQL response; this one is, so clients read it the same
- * way as every other error. Every other error keeps fastify's handling.
- */
-function payloadTooLarge(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  if (error.code !== 'FST_ERR_CTP_BODY_TOO_LARGE') throw error;
-  return reply
-    .code(413)
-    .type('application/json; charset=utf-8')
-    .send({ errors: [{ message: 'Request body too large', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
 }

@@ -92,6 +92,9 @@ function scopedIntrospectionPlugin(): ApolloServerPlugin<GraphQLContext> {
           }
         },
         async responseForOperation({ schema, document, operation, request, contextValue }) {
+          // Apollo calls this hook even when operationName names no operation of the document (its
+          // types say otherwise); it then answers 400 OPERATION_RESOLUTION_FAILURE itself.
+          if (!operation) return null;
           const roots = rootFieldNames(document, operation.selectionSet);
           if (![...roots].some((name) => INTROSPECTION_FIELDS.has(name))) return null;
           const result = await execute({
