@@ -41,7 +41,7 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Largest request body accepted; a bigger one is refused with 413 PAYLOAD_TOO_LARGE before it is parsed. */
   BODY_LIMIT_BYTES: wholeNumber(1).default(1_048_576),
-  /** How long a verified key is served from memory; revocation in this process clears it at once. */
+  /** How long a verified key is served from memory; a key change clears it at once (on every instance, with REDIS_URL). */
   KEY_CACHE_TTL_MS: wholeNumber(0, 60_000).default(5_000),
   KEY_CACHE_MAX: wholeNumber(0).default(10_000),
   /** Trust X-Forwarded-For from these proxies (fastify trustProxy syntax); off by default so clients cannot spoof their address past an IP allowlist. */
@@ -96,12 +96,12 @@ const schema = z.object({
   COST_BUCKET_SIZE: wholeNumber(1).default(1_000),
   /** ...and how many it gets back each second. */
   COST_RESTORE_RATE: wholeNumber(1).default(50),
-  /** Unset: rate limits live in this process's memory. Set: in Redis, shared by every instance. */
+  /** Unset: rate limits live in this process's memory. Set: in Redis, shared by every instance, which also hear each other's key changes (src/cluster). */
   REDIS_URL: z.preprocess(
     (v) => (v === '' ? undefined : v),
     z.string().regex(/^rediss?:\/\/.+/, 'must be redis://host:port or rediss://host:port').optional(),
   ),
-  /** Prefix of every Redis key the rate limits use, so instances of one deployment share budgets and other deployments do not. */
+  /** Prefix of every Redis key the rate limits use and of the key invalidation channel, so instances of one deployment share them and other deployments do not. */
   RATE_LIMIT_PREFIX: z.string().min(1).default('scopeql'),
   /** The longest one Redis command may take; past it the instance treats Redis as down (per-instance limits) and reconnects. */
   REDIS_TIMEOUT_MS: wholeNumber(10, 60_000).default(500),

@@ -1,4 +1,5 @@
 import { createApp, openDatabase } from './app';
+import { PeerWatch } from './cluster/peers';
 import { ConfigError, loadConfig } from './config';
 
 /** How long in-flight requests and the final writes get after SIGTERM before the process gives up on them. */
@@ -8,6 +9,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const dataSource = await openDatabase(config);
   const app = await createApp(config, dataSource);
+  // Other instances on this database: warns when rate limits and revocation would be per instance (no REDIS_URL).
+  const peers = PeerWatch.start(config, app.http.log);
+  if (peers) app.http.addHook('onClose', () => peers.stop());
   // Graceful shutdown (issue 7 item 8), armed before listening so that no
   // signal finds the process without it: stop accepting, let in-flight
   // requests finish, stop the webhook worker, flush request logs and lastUsedAt

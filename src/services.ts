@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { KeyAuthenticator } from './auth/authenticator';
 import { LastUsedTracker } from './auth/last-used';
 import { ListedOrigins } from './auth/listed-origins';
+import { CacheInvalidation } from './cluster/cache-invalidation';
 import { defaultConfig, type Config } from './config';
 import { createRepositories, type Repositories } from './db/repositories';
 import { BookingService } from './domain/bookings/booking-service';
@@ -35,6 +36,8 @@ export interface Services {
   /** lastUsedAt bookkeeping; `flush()` on shutdown. */
   readonly lastUsed: LastUsedTracker;
   readonly listedOrigins: ListedOrigins;
+  /** Tells the key caches about key and policy changes; the server connects it to the other instances (src/cluster). */
+  readonly invalidation: CacheInvalidation;
   readonly products: ProductService;
   readonly customers: CustomerService;
   readonly bookings: BookingService;
@@ -61,24 +64,35 @@ export function createServices(
     cacheTtlMs: config.KEY_CACHE_TTL_MS,
     cacheMax: config.KEY_CACHE_MAX,
     onUsed: (key, at) => lastUsed.touch(key, at),
+    cacheTrusted: () => invalidation.cacheTrusted,
   });
   const listedOrigins = new ListedOrigins(repos.apiKeys);
+  // Made here or (through Redis) on another instance: drop what the caches hold.
+  const invalidation = new CacheInvalidation((change) => {
+    if ('keyId' in change) {
+      authenticator.invalidate(change.keyId);
+      lastUsed.forget(change.keyId);
+    } else {
+      authenticator.invalidateAll();
+    }
+    listedOrigins.invalidate();
+  });
   const audit = new AuditLog(dataSource);
   const webhookSignal = new WebhookSignal();
   const webhookEvents = defaultWebhookEventCatalog();
   const keys = new KeyService(dataSource, repos, engine, audit, {
     keyChanged: (keyId) => {
-      authenticator.invalidate(keyId);
-      lastUsed.forget(keyId);
-      listedOrigins.invalidate();
+      // Dropped here at once; the promise settles once the other instances have been told.
+      const told = invalidation.changed({ keyId });
       // After commit; a revocation wrote `api_key.revoked`. Other key changes
       // write no event, and their poke costs the worker one empty look.
       webhookSignal.notify();
+      return told;
     },
   });
   // Any key may hold a policy, so a policy change drops every cached key.
   const policies = new PolicyService(dataSource, repos, engine, audit, {
-    policiesChanged: () => authenticator.invalidateAll(),
+    policiesChanged: () => invalidation.changed({ all: 'scope policy changed' }),
   });
   return {
     dataSource,
@@ -89,6 +103,7 @@ export function createServices(
     authenticator,
     lastUsed,
     listedOrigins,
+    invalidation,
     audit,
     products: new ProductService(dataSource, repos, webhookSignal),
     customers: new CustomerService(dataSource, repos, webhookSignal),

@@ -32,6 +32,12 @@ export interface AuthenticatorOptions {
   now?: () => Date;
   /** Told about every successful request, to keep lastUsedAt current without a write per request. */
   onUsed?: (key: ApiKey, at: Date) => void;
+  /**
+   * False while changes made on other instances cannot be heard (Redis down):
+   * the cache is then neither read nor filled, so a revocation anywhere still
+   * takes effect on the next request here. Always true on a single instance.
+   */
+  cacheTrusted?: () => boolean;
 }
 
 const unauthenticated = (message: string) => new AppError('UNAUTHENTICATED', message);
@@ -55,11 +61,19 @@ export class KeyRefusedError extends AppError {
  * Bearer-key authentication (contract sections 3 and 4). Shape and checksum are
  * checked before any database work, so garbage costs no query. A verified key is
  * cached by hash with its effective permissions computed once; status, expiry, IP
- * and origin are re-checked on every request against the cached record.
+ * and origin are re-checked on every request against the cached record. Any
+ * change to a key, here or on another instance (src/cluster), drops it from the
+ * cache; KEY_CACHE_TTL_MS bounds how long a missed change could live.
  */
 export class KeyAuthenticator {
   private readonly cache: LRUCache<string, CachedKey> | undefined;
   private readonly now: () => Date;
+  /**
+   * Bumped by every invalidation. A lookup that was already reading the
+   * database when a key changed may have read it before the change: it serves
+   * its own request, but is not cached.
+   */
+  private generation = 0;
 
   constructor(
     private readonly keys: ApiKeyRepository,
@@ -77,7 +91,8 @@ export class KeyAuthenticator {
     const raw = bearerToken(credentials.authorization);
     if (parseKey(raw) === undefined) throw unauthenticated('The API key is malformed or its checksum is wrong');
     const hash = hashKey(raw);
-    const found = this.cache?.get(hash) ?? (await this.load(hash));
+    const cache = this.options.cacheTrusted?.() === false ? undefined : this.cache;
+    const found = cache?.get(hash) ?? (await this.load(hash, cache));
     const now = this.now();
     if (found.key.revokedAt) throw new AppError('KEY_REVOKED', 'This API key has been revoked');
     if (keyStatus(found.key, now) === 'EXPIRED') throw new AppError('KEY_EXPIRED', 'This API key has expired');
@@ -94,16 +109,19 @@ export class KeyAuthenticator {
 
   /** Drops every cached secret of a key: called on revoke, roll, delete and scope changes. */
   invalidate(keyId: number): void {
+    this.generation += 1;
     if (!this.cache) return;
     for (const [hash, entry] of this.cache.entries()) if (entry.key.id === keyId) this.cache.delete(hash);
   }
 
   /** Policies changed: any key may hold them, so nothing cached can be trusted. */
   invalidateAll(): void {
+    this.generation += 1;
     this.cache?.clear();
   }
 
-  private async load(hash: string): Promise<CachedKey> {
+  private async load(hash: string, cache: LRUCache<string, CachedKey> | undefined): Promise<CachedKey> {
+    const generation = this.generation;
     const found = await this.keys.findBySecretHash(hash);
     if (!found) throw unauthenticated('Unknown API key');
     const { key, secretExpiresAt } = found;
@@ -120,7 +138,7 @@ export class KeyAuthenticator {
       secretExpiresAt,
       addressAllowed: key.ipAllowlist && key.ipAllowlist.length > 0 ? compileAllowlist(key.ipAllowlist) : null,
     };
-    this.cache?.set(hash, entry);
+    if (generation === this.generation) cache?.set(hash, entry);
     return entry;
   }
 }

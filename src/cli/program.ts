@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import type { DataSource } from 'typeorm';
 import { openDatabase } from '../app';
+import { connectCluster } from '../cluster';
 import { loadConfig } from '../config';
 import type { KeyType } from '../scopes/types';
 import { createServices, type Services } from '../services';
@@ -36,9 +37,17 @@ export function buildProgram(io: CliIO): Command {
   const withServices = async <T>(fn: (services: Services, dataSource: DataSource) => Promise<T>): Promise<T> => {
     const config = loadConfig(io.env);
     const dataSource = await openDatabase(config);
+    const services = createServices(dataSource, config);
+    // With REDIS_URL, a key revoked or changed here reaches the running servers'
+    // key caches at once, as a change made through the API does.
+    const cluster = await connectCluster(config, services.invalidation, {
+      warn: (_details, message) => io.stderr(`warning: ${message}\n`),
+      info: () => undefined,
+    });
     try {
-      return await fn(createServices(dataSource, config), dataSource);
+      return await fn(services, dataSource);
     } finally {
+      await cluster.close();
       await dataSource.destroy();
     }
   };

@@ -3,6 +3,7 @@ import { ApolloServer } from '@apollo/server';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { maskKeys } from '../auth/key-format';
+import { connectCluster } from '../cluster';
 import type { Config } from '../config';
 import { createContext, type GraphQLContext } from '../graphql/context';
 import { authorizeMutationsPlugin } from '../graphql/plugins/authorize-mutations';
@@ -64,8 +65,10 @@ export async function createHttpServer(services: Services, config: ServerConfig,
   });
 
   const requestLog = new RequestLogRecorder(services.requestLogs);
-  const rateLimits = await RateLimits.create(config, app.log);
-  app.addHook('onClose', () => rateLimits.close());
+  // With REDIS_URL: shared rate limits and key cache invalidation between instances (src/cluster).
+  const cluster = await connectCluster(config, services.invalidation, app.log);
+  app.addHook('onClose', () => cluster.close());
+  const rateLimits = new RateLimits(config, app.log, cluster.redis);
   const protections = queryProtections(config);
   const apollo = new ApolloServer<GraphQLContext>({
     schema: buildSchema(services.engine),
@@ -104,6 +107,7 @@ export async function createHttpServer(services: Services, config: ServerConfig,
 
   registerHealth(app, [
     { name: 'database', critical: true, check: async () => (await services.dataSource.query('SELECT 1'), { up: true }) },
+    ...cluster.probes,
   ]);
   registerAdminConsole(app);
 

@@ -16,8 +16,12 @@ import { publishEvent } from '../../webhooks/outbox';
 import { revokedKeyData } from '../../webhooks/payloads';
 
 export interface KeyChangeListener {
-  /** A key's secrets or permissions changed, or it is gone: caches holding it must drop it. */
-  keyChanged(keyId: number): void;
+  /**
+   * A key's secrets or permissions changed, or it is gone: caches holding it must
+   * drop it. Awaited before the change is answered, so that every instance has
+   * been told (src/cluster) by the time the caller sees the answer.
+   */
+  keyChanged(keyId: number): void | Promise<void>;
 }
 
 export interface CreatedKey {
@@ -80,7 +84,7 @@ export class KeyLifecycle {
       return Object.assign(created, { policies });
     });
     // A new publishable key may list origins that CORS must now answer for.
-    this.listener.keyChanged(key.id);
+    await this.listener.keyChanged(key.id);
     return { key, secret };
   }
 
@@ -177,7 +181,7 @@ export class KeyLifecycle {
       this.authority.assertMayActOn(actor, key, key.policies, action);
       return work(manager, key);
     });
-    this.listener.keyChanged(id);
+    await this.listener.keyChanged(id);
     return result;
   }
 

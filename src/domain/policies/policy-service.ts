@@ -21,7 +21,7 @@ export type { CreatePolicyInput, UpdatePolicyInput };
 
 export interface PolicyChangeListener {
   /** A policy's grants changed or it was deleted: any key may hold it, so cached permissions are stale. */
-  policiesChanged(): void;
+  policiesChanged(): void | Promise<void>;
 }
 
 /**
@@ -85,7 +85,7 @@ export class PolicyService {
       changed = true;
       return updated;
     });
-    if (changed) this.listener.policiesChanged();
+    if (changed) await this.listener.policiesChanged();
     return policy;
   }
 
@@ -117,7 +117,7 @@ export class PolicyService {
         });
       }
     });
-    this.listener.policiesChanged();
+    await this.listener.policiesChanged();
   }
 
   /** Built-ins are visible to every account and changeable by none. */

@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import type { RedisLink } from '../../cluster/redis-link';
 
 /** A key's bucket after a take: whether the points were taken, and what is left. */
 export interface BucketState {
@@ -99,18 +100,18 @@ export class RedisCostBucket implements CostBucket {
   private readonly client: ScriptClient;
 
   constructor(
-    client: Redis,
+    private readonly link: RedisLink,
     private readonly prefix: string,
     private readonly settings: BucketSettings,
     private readonly insurance: CostBucket,
     private readonly onFault: (error: unknown) => void,
   ) {
-    client.defineCommand('scopeqlCostTake', { numberOfKeys: 1, lua: TAKE_SCRIPT });
-    this.client = client as ScriptClient;
+    link.client.defineCommand('scopeqlCostTake', { numberOfKeys: 1, lua: TAKE_SCRIPT });
+    this.client = link.client as ScriptClient;
   }
 
   async take(key: string, points: number): Promise<BucketState> {
-    if (this.client.status !== 'ready') return this.insurance.take(key, points);
+    if (!this.link.ready) return this.insurance.take(key, points);
     try {
       const [allowed, available] = await this.client.scopeqlCostTake(
         `${this.prefix}:${key}`,

@@ -1,9 +1,8 @@
-import { once } from 'node:events';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
-import Redis from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { AuthenticatedKey } from '../../auth/authenticator';
+import type { RedisLink } from '../../cluster/redis-link';
 import type { Config } from '../../config';
 import { MemoryCostBucket, RedisCostBucket, type CostBucket } from './cost-bucket';
 import type { CostSettings } from './cost-plugin';
@@ -17,6 +16,7 @@ export type RateLimitConfig = Pick<
   | 'COST_RESTORE_RATE'
   | 'REDIS_URL'
   | 'RATE_LIMIT_PREFIX'
+  | 'REDIS_TIMEOUT_MS'
 >;
 
 /** The error every throttled request gets: 429, Retry-After in whole seconds, and the RateLimit-* headers given. */
@@ -57,24 +57,24 @@ export class RateLimits {
   private readonly perAddress: RateLimiterAbstract;
   private lastFaultLog = 0;
 
-  private constructor(
+  /** `redis`: the cluster's command connection (src/cluster), when REDIS_URL is set. */
+  constructor(
     readonly config: RateLimitConfig,
     private readonly log: FastifyBaseLogger,
-    private readonly redis: Redis | undefined,
+    private readonly redis?: RedisLink,
   ) {
     const window = config.RATE_LIMIT_WINDOW_SECONDS;
     const prefix = config.RATE_LIMIT_PREFIX;
     const limiter = (keyPrefix: string, points: number): RateLimiterAbstract => {
-      const memory = new RateLimiterMemory({ keyPrefix, points, duration: window });
-      if (!redis) return memory;
+      if (!redis) return new RateLimiterMemory({ keyPrefix, points, duration: window });
       return new RateLimiterRedis({
-        storeClient: redis,
+        storeClient: redis.client,
         keyPrefix,
         points,
         duration: window,
         // Not connected: go straight to the insurance limiter rather than wait.
         rejectIfRedisNotReady: true,
-        insuranceLimiter: memory,
+        insuranceLimiter: new InsuranceLimiter({ keyPrefix, points, duration: window }, () => this.fellBack()),
       });
     };
     this.perKey = limiter(`${prefix}:rl:key`, config.RATE_LIMIT_REQUESTS);
@@ -82,34 +82,16 @@ export class RateLimits {
     const settings = { size: config.COST_BUCKET_SIZE, restoreRate: config.COST_RESTORE_RATE };
     const memoryBucket = new MemoryCostBucket(settings);
     this.bucket = redis
-      ? new RedisCostBucket(redis, `${prefix}:rl:cost`, settings, memoryBucket, (error) => this.fault(error))
+      ? new RedisCostBucket(redis, `${prefix}:rl:cost`, settings, memoryBucket, (error) => {
+          redis.failed(error);
+          this.fault(error);
+        })
       : memoryBucket;
   }
 
   /** What the cost plugin needs: the bucket and its settings. */
   get cost(): CostSettings {
     return { bucket: this.bucket, size: this.config.COST_BUCKET_SIZE, restoreRate: this.config.COST_RESTORE_RATE };
-  }
-
-  /** Connects to Redis when configured, waiting a moment for it so the first requests share budgets; never fails. */
-  static async create(config: RateLimitConfig, log: FastifyBaseLogger): Promise<RateLimits> {
-    if (!config.REDIS_URL) return new RateLimits(config, log, undefined);
-    const redis = new Redis(config.REDIS_URL, {
-      // Fail fast while disconnected (the insurance limiters answer), never queue.
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      connectTimeout: 2_000,
-    });
-    const limits = new RateLimits(config, log, redis);
-    redis.on('error', (error) => limits.fault(error));
-    const timeout = new AbortController();
-    const wait = setTimeout(() => timeout.abort(), 2_000);
-    await Promise.race([once(redis, 'ready', { signal: timeout.signal }), once(redis, 'error', { signal: timeout.signal })]).catch(
-      () => undefined,
-    );
-    clearTimeout(wait);
-    timeout.abort();
-    return limits;
   }
 
   /**
@@ -157,8 +139,15 @@ export class RateLimits {
     }
   }
 
-  async close(): Promise<void> {
-    this.redis?.disconnect();
+  /**
+   * An insurance limiter answered. While the link is down that is expected (the
+   * link logged the outage once); while it is up, Redis just failed a command:
+   * a PING finds out whether the connection is dead (and drops it if so).
+   */
+  private fellBack(): void {
+    if (!this.redis?.ready) return;
+    void this.redis.ping();
+    this.fault(new Error('a rate limit command failed while Redis seemed reachable'));
   }
 
   /** A store fault: requests go on (insurance limiters), the log says so at most every 10 s. */
@@ -182,4 +171,27 @@ function addHeaders(error: GraphQLError, headers: Record<string, string>): void 
   const http = error.extensions.http as { headers?: Map<string, string> } | undefined;
   if (!http?.headers) return;
   for (const [name, value] of Object.entries(headers)) http.headers.set(name, value);
+}
+
+/**
+ * The in-memory limiter a Redis limiter falls back on (rate-limiter-flexible's
+ * insuranceLimiter), telling the caller each time it is used.
+ */
+class InsuranceLimiter extends RateLimiterMemory {
+  constructor(
+    options: ConstructorParameters<typeof RateLimiterMemory>[0],
+    private readonly used: () => void,
+  ) {
+    super(options);
+  }
+
+  override consume(...args: Parameters<RateLimiterMemory['consume']>): Promise<RateLimiterRes> {
+    this.used();
+    return super.consume(...args);
+  }
+
+  override get(...args: Parameters<RateLimiterMemory['get']>): Promise<RateLimiterRes | null> {
+    this.used();
+    return super.get(...args);
+  }
 }
