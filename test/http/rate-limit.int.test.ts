@@ -22,10 +22,16 @@ const costOf = (query: string, variables: Record<string, unknown>) => estimateQu
 const servers: TestServer[] = [];
 afterAll(() => Promise.all(servers.map((s) => s.close())));
 
-async function serverWith(overrides: Parameters<typeof startTestServer>[0]): Promise<{ server: TestServer; key: string }> {
+async function serverWith(
+  overrides: Parameters<typeof startTestServer>[0],
+  products = 0,
+): Promise<{ server: TestServer; key: string }> {
   const server = await startTestServer(overrides);
   servers.push(server);
   const { secret } = await server.mintKey({ scopes: ['admin'] });
+  // The key's account holds this many products, so a page of them really costs what it asks for.
+  const { id: accountId } = await server.account();
+  for (let i = 0; i < products; i++) await server.app.services.products.create(accountId, { name: `Product ${i}`, priceCents: 100, capacity: 1 });
   return { server, key: secret };
 }
 
@@ -90,7 +96,7 @@ describe('failed authentications per client address', () => {
 
 describe('cost bucket', () => {
   it('puts extensions.cost on every response, successful ones too', async () => {
-    const { server, key } = await serverWith({ COST_BUCKET_SIZE: 1000, COST_RESTORE_RATE: 1 });
+    const { server, key } = await serverWith({ COST_BUCKET_SIZE: 1000, COST_RESTORE_RATE: 1 }, 2);
     const res = await server.graphql(PRODUCTS, { key, variables: { n: 2 } });
     expect(res.status).toBe(200);
     const cost = res.body.extensions?.cost;
@@ -111,10 +117,36 @@ describe('cost bucket', () => {
     expect(bad.body.extensions?.cost).toMatchObject({ requestedQueryCost: 0, actualQueryCost: 0 });
   });
 
+  it('gives back what a short page did not use: the actual cost is what the response holds', async () => {
+    const { server, key } = await serverWith({ COST_BUCKET_SIZE: 1000, COST_RESTORE_RATE: 1 }, 3);
+    const res = await server.graphql(PRODUCTS, { key, variables: { n: 50 } });
+    expect(res.body.data?.products.edges).toHaveLength(3);
+    const cost = res.body.extensions?.cost;
+    // Asked for 50 (1 + 50 × 2); holds the connection and 3 edges with 3 nodes.
+    expect({ requested: cost.requestedQueryCost, actual: cost.actualQueryCost }).toEqual({ requested: costOf(PRODUCTS, { n: 50 }), actual: 7 });
+    expect(cost.throttleStatus.currentlyAvailable).toBeGreaterThanOrEqual(1000 - 7);
+
+    // A mutation pays its root fields' 10 and the objects it returns.
+    const created = await server.graphql('mutation { createProduct(input: { name: "Kayak", priceCents: 1, capacity: 1 }) { product { id } } }', { key });
+    expect(created.body.extensions?.cost.actualQueryCost).toBe(12);
+  });
+
+  it('gives everything back for a mutation refused whole before it ran', async () => {
+    const { server } = await serverWith({ COST_BUCKET_SIZE: 1000, COST_RESTORE_RATE: 1 });
+    const { secret } = await server.mintKey({ scopes: ['products:write'] });
+    // products:write may create but not read the customer selected in the payload: refused before anything runs.
+    const refused = await server.graphql(
+      'mutation { createBooking(input: { productId: "x", customerId: "y", startsAt: "2030-01-01T10:00:00Z", endsAt: "2030-01-01T11:00:00Z" }) { booking { id customer { email } } } }',
+      { key: secret },
+    );
+    expect(refused.status).toBe(403);
+    expect(refused.body.extensions?.cost).toMatchObject({ actualQueryCost: 0, throttleStatus: { currentlyAvailable: 1000 } });
+  });
+
   it('refuses an operation the bucket cannot pay for with 429 and the time to restore enough', async () => {
     const perCall = costOf(PRODUCTS, { n: 100 });
     // Room for two calls and a bit: the third is refused.
-    const { server, key } = await serverWith({ COST_BUCKET_SIZE: Math.floor(perCall * 2.5), COST_RESTORE_RATE: 1 });
+    const { server, key } = await serverWith({ COST_BUCKET_SIZE: Math.floor(perCall * 2.5), COST_RESTORE_RATE: 1 }, 100);
     const expensive = () => server.graphql(PRODUCTS, { key, variables: { n: 100 } });
     expect((await expensive()).status).toBe(200);
     expect((await expensive()).status).toBe(200);
@@ -134,7 +166,7 @@ describe('cost bucket', () => {
     const perCall = costOf(PRODUCTS, { n: 100 });
     // One call fits; a second needs 2 s of restoring.
     const rate = Math.ceil(perCall / 2);
-    const { server, key } = await serverWith({ COST_BUCKET_SIZE: perCall, COST_RESTORE_RATE: rate });
+    const { server, key } = await serverWith({ COST_BUCKET_SIZE: perCall, COST_RESTORE_RATE: rate }, 100);
     const expensive = () => server.graphql(PRODUCTS, { key, variables: { n: 100 } });
     expect((await expensive()).status).toBe(200);
     expectRateLimited(await expensive());

@@ -18,8 +18,9 @@ export interface BucketSettings {
 /**
  * The cost budget (Shopify Admin API style): a leaky bucket of points per key.
  * `take(key, n)` takes n points if the bucket holds that many and takes nothing
- * otherwise; `take(key, 0)` only reads. All or nothing, so concurrent requests
- * can never overdraw a bucket.
+ * otherwise; `take(key, 0)` only reads; a negative n gives points back (the
+ * unused part of a request's cost), never past the bucket's size. All or
+ * nothing, so concurrent requests can never overdraw a bucket.
  */
 export interface CostBucket {
   take(key: string, points: number): Promise<BucketState>;
@@ -45,7 +46,7 @@ export class MemoryCostBucket implements CostBucket {
     const previous = this.levels.get(key);
     let available = previous ? this.refilled(previous, now) : this.settings.size;
     const allowed = points <= available;
-    if (allowed) available -= points;
+    if (allowed) available = Math.min(this.settings.size, available - points);
     if (available >= this.settings.size) this.levels.delete(key);
     else this.levels.set(key, { points: available, at: now });
     return { allowed, available };
@@ -81,7 +82,7 @@ if level[1] and level[2] then
 end
 local allowed = 0
 if cost <= points then
-  points = points - cost
+  points = math.min(size, points - cost)
   allowed = 1
 end
 redis.call('HSET', KEYS[1], 'p', tostring(points), 't', tostring(now))

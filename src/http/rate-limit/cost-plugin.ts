@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { GraphQLContext } from '../../graphql/context';
 import { estimateQueryCost } from '../../graphql/limits/query-cost';
+import { actualQueryCost } from './actual-cost';
 import type { BucketState, CostBucket } from './cost-bucket';
 import { rateLimited } from './rate-limits';
 
@@ -25,9 +26,12 @@ export interface CostExtension {
  * bucket needs to hold that much. A cost larger than the whole bucket could
  * never run: that is QUERY_TOO_COMPLEX (400), not a reason to wait.
  *
- * The actual cost equals the requested cost: the estimate already counts each
- * list at its requested page size, and charging up front (all or nothing) is
- * what keeps concurrent requests from overdrawing a bucket.
+ * Charging the whole estimate up front (all or nothing) is what keeps
+ * concurrent requests from overdrawing a bucket. Once the response is known,
+ * its actual cost (`actualQueryCost`: the objects it really holds) is what the
+ * request keeps, and the rest goes back to the bucket, as Shopify refunds a
+ * page that came back short. A request refused before it ran (a mutation the
+ * key may not make whole, say) gets everything back.
  *
  * Every response of an authenticated key carries `extensions.cost`, throttled
  * ones too; an operation that never resolved (a syntax error) costs 0.
@@ -58,19 +62,21 @@ export function costPlugin(settings: CostSettings): ApolloServerPlugin<GraphQLCo
           }
           charged = requested;
         },
-        async willSendResponse({ response }) {
+        async willSendResponse({ response, operation }) {
           if (response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          const actual = charged > 0 ? actualQueryCost(result.data, operation?.operation, charged) : 0;
+          if (actual < charged) state = await bucket.take(key, actual - charged);
           state ??= await bucket.take(key, 0);
           const cost: CostExtension = {
             requestedQueryCost: requested,
-            actualQueryCost: charged,
+            actualQueryCost: actual,
             throttleStatus: {
               maximumAvailable: size,
               currentlyAvailable: Math.floor(state.available),
               restoreRate,
             },
           };
-          const result = response.body.singleResult;
           result.extensions = { ...result.extensions, cost };
         },
       };
