@@ -39,6 +39,8 @@ const schema = z.object({
    */
   DB_TIMEOUT_MS: wholeNumber(100, 600_000).default(5_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** How long in-flight requests and the final writes get after SIGTERM before the process gives up on them and exits 1. */
+  SHUTDOWN_GRACE_MS: wholeNumber(0, 3_600_000).default(30_000),
   /** Largest request body accepted; a bigger one is refused with 413 PAYLOAD_TOO_LARGE before it is parsed. */
   BODY_LIMIT_BYTES: wholeNumber(1).default(1_048_576),
   /** How long a verified key is served from memory; a key change clears it at once (on every instance, with REDIS_URL). */

@@ -2,8 +2,6 @@ import { createApp, openDatabase } from './app';
 import { PeerWatch } from './cluster/peers';
 import { ConfigError, loadConfig } from './config';
 
-/** How long in-flight requests and the final writes get after SIGTERM before the process gives up on them. */
-const SHUTDOWN_GRACE_MS = 30_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -26,9 +24,9 @@ async function main(): Promise<void> {
     stopping = true;
     app.http.log.info(`${signal}: shutting down`);
     setTimeout(() => {
-      app.http.log.error(`shutdown took longer than ${SHUTDOWN_GRACE_MS} ms: exiting`);
+      app.http.log.error(`shutdown took longer than ${config.SHUTDOWN_GRACE_MS} ms: exiting`);
       process.exit(1);
-    }, SHUTDOWN_GRACE_MS).unref();
+    }, config.SHUTDOWN_GRACE_MS).unref();
     try {
       await app.close();
     } catch (error) {

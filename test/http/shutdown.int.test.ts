@@ -26,7 +26,7 @@ afterEach(async () => {
 });
 
 /** Starts the server and resolves with its GraphQL URL once it listens. */
-function startServer(): Promise<string> {
+function startServer(env: Record<string, string> = {}): Promise<string> {
   output = '';
   child = spawn(process.execPath, [MAIN], {
     env: {
@@ -38,6 +38,7 @@ function startServer(): Promise<string> {
       // Rows stay in memory until shutdown, so finding them afterwards proves the flush.
       REQUEST_LOG_FLUSH_MS: '60000',
       REQUEST_LOG_BATCH_SIZE: '1000',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -129,4 +130,26 @@ it('SIGTERM on an idle server exits 0 at once', async () => {
   child!.kill('SIGTERM');
   expect(await exited(child!)).toEqual({ code: 0, signal: null });
   expect(Date.now() - started).toBeLessThan(5_000);
+}, 30_000);
+
+it('SIGTERM with a request that never finishes: exits 1 once SHUTDOWN_GRACE_MS has passed', async () => {
+  db = await createTestDatabase();
+  const url = await startServer({ SHUTDOWN_GRACE_MS: '500' });
+  // Headers and part of a body that never comes: the drain cannot finish.
+  const { port } = new URL(url);
+  const stuck = request({
+    host: '127.0.0.1',
+    port,
+    path: '/graphql',
+    method: 'POST',
+    agent: false,
+    headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(QUERY) },
+  });
+  stuck.on('error', () => undefined);
+  stuck.write(QUERY.slice(0, 10));
+  await sleep(200);
+  child!.kill('SIGTERM');
+  expect(await exited(child!)).toEqual({ code: 1, signal: null });
+  expect(output).toContain('shutdown took longer than 500 ms: exiting');
+  stuck.destroy();
 }, 30_000);

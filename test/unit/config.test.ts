@@ -10,6 +10,7 @@ describe('loadConfig', () => {
       MIGRATIONS_RUN: true,
       DB_TIMEOUT_MS: 5000,
       LOG_LEVEL: 'info',
+      SHUTDOWN_GRACE_MS: 30000,
       BODY_LIMIT_BYTES: 1048576,
       KEY_CACHE_TTL_MS: 5000,
       KEY_CACHE_MAX: 10000,
