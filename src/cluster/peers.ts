@@ -77,11 +77,18 @@ export class PeerWatch {
     return this.running;
   }
 
-  /** Lets go of this instance's lock: its connection closes (a check in flight fails quietly). */
+  /**
+   * Lets go of this instance's lock, then closes its connection (a check in
+   * flight fails quietly). The lock is released explicitly first: the server
+   * frees a closed connection's locks only once it notices the close, so
+   * another instance counting right after a clean stop could still see it.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    this.drop();
+    const connection = this.connection;
+    if (connection) await ask(connection, 'SELECT RELEASE_ALL_LOCKS()').catch(() => undefined);
+    this.drop(connection);
   }
 
   private async count(): Promise<PeerCount | undefined> {
