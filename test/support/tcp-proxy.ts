@@ -4,7 +4,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
  * A TCP proxy on 127.0.0.1 that a test puts between the server and MariaDB or
  * Redis, and then breaks on purpose. Two kinds of outage, because clients meet
  * both in production:
- * - `cut()`: every open connection is reset and new ones are refused at once,
+ * - `cut()`: every open connection is dropped and new ones are closed at once,
  *   as when the database host restarts or a firewall rejects (fast failures).
  * - `blackhole()`: connections are accepted and open ones kept, but no byte is
  *   forwarded either way, as when a network partition drops packets: only the
@@ -42,7 +42,7 @@ export async function startTcpProxy(upstream: { host: string; port: number }): P
     accepted += 1;
     track(client);
     if (mode === 'cut') {
-      client.resetAndDestroy();
+      client.destroy();
       return;
     }
     if (mode === 'blackhole') {
@@ -64,8 +64,10 @@ export async function startTcpProxy(upstream: { host: string; port: number }): P
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
 
+  // destroy(), not resetAndDestroy(): an RST on a paused or still-connecting socket
+  // left a libuv handle open that kept jest's process alive after the run.
   const resetAll = () => {
-    for (const socket of [...open]) socket.resetAndDestroy();
+    for (const socket of [...open]) socket.destroy();
   };
 
   return {
