@@ -27,26 +27,85 @@ export interface Loaders {
   webhookAttemptsOfDeliveries(page: PageRequest): DataLoader<number, Page<WebhookAttempt>>;
 }
 
+/**
+ * Each loader is made on first use: a request touches two or three of the eleven,
+ * and a request that reads nothing through them (most mutations, `viewer`) makes
+ * none. Once made, a loader lives for the rest of the request as before.
+ */
 export function createLoaders(services: Services, accountId: number): Loaders {
-  return {
-    policiesOfKey: new DataLoader(async (ids) => {
-      const byKey = await services.repos.apiKeys.policiesOfKeys(ids);
+  return new RequestLoaders(services, accountId);
+}
+
+class RequestLoaders implements Loaders {
+  // One field per loader (not a map keyed by name): a resolver reads these on every row.
+  #policiesOfKey?: Loaders['policiesOfKey'];
+  #keyInAccount?: Loaders['keyInAccount'];
+  #product?: Loaders['product'];
+  #customer?: Loaders['customer'];
+  #booking?: Loaders['booking'];
+  #bookingsOfCustomers?: Loaders['bookingsOfCustomers'];
+  #requestLogsOfKeys?: Loaders['requestLogsOfKeys'];
+  #webhookEndpoint?: Loaders['webhookEndpoint'];
+  #webhookDelivery?: Loaders['webhookDelivery'];
+  #webhookEventType?: Loaders['webhookEventType'];
+  #webhookAttemptsOfDeliveries?: Loaders['webhookAttemptsOfDeliveries'];
+
+  constructor(
+    private readonly services: Services,
+    private readonly accountId: number,
+  ) {}
+
+  get policiesOfKey() {
+    return (this.#policiesOfKey ??= new DataLoader(async (ids) => {
+      const byKey = await this.services.repos.apiKeys.policiesOfKeys(ids);
       return ids.map((id) => byKey.get(id) ?? []);
-    }),
-    keyInAccount: byId((ids) => services.repos.apiKeys.findManyInAccount(accountId, ids)),
-    product: byId((ids) => services.products.findByIds(accountId, ids)),
-    customer: byId((ids) => services.customers.findByIds(accountId, ids)),
-    booking: byId((ids) => services.bookings.findByIds(accountId, ids)),
-    bookingsOfCustomers: pagesPerShape((ids, page) => services.bookings.pageByCustomers(accountId, ids, page)),
-    requestLogsOfKeys: pagesPerShape((ids, page) => services.requestLogs.pageByKeys(accountId, ids, page)),
-    webhookEndpoint: byId((ids) => services.webhookEndpoints.findByIds(accountId, ids)),
-    webhookDelivery: byId((ids) => services.webhookDeliveries.findByIds(accountId, ids)),
-    webhookEventType: new DataLoader(async (ids) => {
-      const types = await services.webhookDeliveries.eventTypes(accountId, ids);
+    }));
+  }
+
+  get keyInAccount() {
+    return (this.#keyInAccount ??= byId((ids) => this.services.repos.apiKeys.findManyInAccount(this.accountId, ids)));
+  }
+
+  get product() {
+    return (this.#product ??= byId((ids) => this.services.products.findByIds(this.accountId, ids)));
+  }
+
+  get customer() {
+    return (this.#customer ??= byId((ids) => this.services.customers.findByIds(this.accountId, ids)));
+  }
+
+  get booking() {
+    return (this.#booking ??= byId((ids) => this.services.bookings.findByIds(this.accountId, ids)));
+  }
+
+  get bookingsOfCustomers() {
+    return (this.#bookingsOfCustomers ??= pagesPerShape((ids, page) => this.services.bookings.pageByCustomers(this.accountId, ids, page)));
+  }
+
+  get requestLogsOfKeys() {
+    return (this.#requestLogsOfKeys ??= pagesPerShape((ids, page) => this.services.requestLogs.pageByKeys(this.accountId, ids, page)));
+  }
+
+  get webhookEndpoint() {
+    return (this.#webhookEndpoint ??= byId((ids) => this.services.webhookEndpoints.findByIds(this.accountId, ids)));
+  }
+
+  get webhookDelivery() {
+    return (this.#webhookDelivery ??= byId((ids) => this.services.webhookDeliveries.findByIds(this.accountId, ids)));
+  }
+
+  get webhookEventType() {
+    return (this.#webhookEventType ??= new DataLoader(async (ids) => {
+      const types = await this.services.webhookDeliveries.eventTypes(this.accountId, ids);
       return ids.map((id) => types.get(id) ?? null);
-    }),
-    webhookAttemptsOfDeliveries: pagesPerShape((ids, page) => services.webhookDeliveries.attemptsByDeliveries(accountId, ids, page)),
-  };
+    }));
+  }
+
+  get webhookAttemptsOfDeliveries() {
+    return (this.#webhookAttemptsOfDeliveries ??= pagesPerShape((ids, page) =>
+      this.services.webhookDeliveries.attemptsByDeliveries(this.accountId, ids, page),
+    ));
+  }
 }
 
 /**
