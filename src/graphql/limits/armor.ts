@@ -4,7 +4,7 @@ import { GraphQLError, type ValidationContext, type ValidationRule } from 'graph
 import { isAppError } from '../../errors';
 import { HTTP_STATUS } from '../../http/status';
 import type { GraphQLContext } from '../context';
-import { estimateQueryCost } from './query-cost';
+import { requestQueryCost } from './query-cost';
 
 /** The query limits (README "Security"); each has a `QUERY_MAX_*` variable. */
 export interface QueryLimits {
@@ -90,8 +90,8 @@ export function limitsPlugin(limits: QueryLimits): ApolloServerPlugin<GraphQLCon
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ schema, document, request, operationName }) {
-          const cost = estimateQueryCost(schema, document, operationName ?? request.operationName, request.variables);
+        async didResolveOperation({ schema, document, request }) {
+          const cost = requestQueryCost(schema, document, request);
           if (cost > limits.maxCost) {
             throw new QueryTooComplexError(`Query cost ${cost} exceeds the limit of ${limits.maxCost}`, {
               limit: 'Query cost',

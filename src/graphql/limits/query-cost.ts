@@ -194,3 +194,23 @@ function countRootFields(
   }
   return count;
 }
+
+const perRequest = new WeakMap<object, number>();
+
+/**
+ * `estimateQueryCost` of one request, computed once: the query limit and the
+ * cost budget both need it in the same request. Keyed on Apollo's request
+ * object, which every plugin of a request shares and which dies with it.
+ */
+export function requestQueryCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  request: { operationName?: string | null; variables?: Record<string, unknown> | null },
+): number {
+  let cost = perRequest.get(request);
+  if (cost === undefined) {
+    cost = estimateQueryCost(schema, document, request.operationName, request.variables);
+    perRequest.set(request, cost);
+  }
+  return cost;
+}

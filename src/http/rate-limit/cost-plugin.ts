@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { GraphQLContext } from '../../graphql/context';
-import { estimateQueryCost } from '../../graphql/limits/query-cost';
+import { requestQueryCost } from '../../graphql/limits/query-cost';
 import { actualQueryCost } from './actual-cost';
 import type { BucketState, CostBucket } from './cost-bucket';
 import { rateLimited } from './rate-limits';
@@ -46,7 +46,7 @@ export function costPlugin(settings: CostSettings): ApolloServerPlugin<GraphQLCo
       let state: BucketState | undefined;
       return {
         async didResolveOperation({ schema, document, request }) {
-          requested = estimateQueryCost(schema, document, request.operationName, request.variables);
+          requested = requestQueryCost(schema, document, request);
           if (requested > size) {
             throw new GraphQLError(`Query cost ${requested} exceeds the cost bucket size of ${size}`, {
               extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'Cost bucket size', maximum: size, actual: requested, http: { status: 400 } },
