@@ -1,11 +1,10 @@
 /**
- * Forking the benchmark's own TypeScript: the child runs under tsx whether this
- * process runs under tsx (`npm run bench`) or jest (the harness test), and
- * answers one job over IPC.
+ * Forking the benchmark's own scripts: the child runs the same form of the code
+ * as this process (compiled JS under `npm run bench`, TypeScript through tsx
+ * under jest or `npx tsx`; see sibling.ts), and answers one job over IPC.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { siblingScript } from './sibling';
 
 export interface Forked<Reply> {
   readonly reply: Reply;
@@ -14,14 +13,16 @@ export interface Forked<Reply> {
 }
 
 /**
- * Forks `bench/<script>`, sends it `job`, resolves with its first message, rejects
- * if it answers `{ kind: 'failed' }` or exits first. Children run with
+ * Forks the bench script `script` (named without extension, e.g. `child`), sends
+ * it `job`, resolves with its first message, rejects if it answers
+ * `{ kind: 'failed' }` or exits first. Children run with
  * NODE_ENV=production, as a deployed server does: graphql-js, for one, swaps its
  * development-time checks (several percent of execution) for plain `instanceof`.
  */
 export function forkJob<Reply extends { kind: string }>(script: string, job: unknown, execArgv: string[] = []): Promise<Forked<Reply>> {
-  const child: ChildProcess = fork(join(__dirname, script), [], {
-    execArgv: ['--import', pathToFileURL(require.resolve('tsx')).href, ...execArgv],
+  const sibling = siblingScript(script).fork;
+  const child: ChildProcess = fork(sibling.file, [], {
+    execArgv: [...sibling.execArgv, ...execArgv],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, NODE_ENV: 'production' },
   });

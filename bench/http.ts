@@ -133,8 +133,8 @@ export interface Child {
   stop(): Promise<void>;
 }
 
-/** Forks `child.ts` for one job and resolves with its first reply (for a server, once it listens). */
+/** Forks `child` (child.ts, or child.js when compiled) for one job and resolves with its first reply (for a server, once it listens). */
 export async function startChild(job: ChildJob, execArgv: string[] = []): Promise<Child> {
-  const { reply, stop } = await forkJob<ChildReply>('child.ts', job, execArgv);
+  const { reply, stop } = await forkJob<ChildReply>('child', job, execArgv);
   return { url: reply.kind === 'listening' ? reply.url : '', reply, stop };
 }

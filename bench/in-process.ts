@@ -16,11 +16,11 @@
  * everything; errors, for a denied one).
  */
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CONTENDERS } from './contenders';
 import { createFixture, FULL_SIZE, type FixtureSize } from './fixture';
 import { FULL_TIMING, median, shuffled, type SliceOptions, type TimingOptions } from './measure';
+import { siblingScript } from './sibling';
 import { noAuthorization } from './variants';
 
 export { CONTENDERS };
@@ -106,16 +106,16 @@ export async function inProcess(
 
 const mean = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
 
-/** A worker thread running `in-process-worker.ts` (through tsx, whether this process runs under tsx or jest). */
+/** A worker thread running `in-process-worker` in the same form as this process: compiled JS, or TypeScript through tsx (see sibling.ts). */
 class ContenderWorker {
   readonly ready: Promise<void>;
   private readonly worker: Worker;
   private pending: { resolve: (rate: number) => void; reject: (error: Error) => void } | undefined;
 
   constructor(setup: WorkerSetup) {
-    const entry = join(__dirname, 'in-process-worker.ts');
-    this.worker = new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(entry)});`, {
-      eval: true,
+    const entry = siblingScript('in-process-worker').worker;
+    this.worker = new Worker(entry.filename, {
+      eval: entry.eval,
       workerData: setup,
       // As a deployed server runs: graphql-js, for one, then uses plain `instanceof` for its type checks.
       env: { ...process.env, NODE_ENV: 'production' },

@@ -11,8 +11,10 @@ import type { SqlCount } from './sql-count';
 
 export interface Results {
   quick: boolean;
-  inProcess: readonly OperationResult[];
-  /** The database parts are absent when the run skipped them (`--no-db`). */
+  /** The parts run, when not all of them (`--only`, `--no-db`). */
+  only?: readonly string[];
+  /** Each part is absent when the run skipped it. */
+  inProcess?: readonly OperationResult[];
   sqlCounts?: readonly SqlCount[];
   verification?: Verification;
   endToEnd?: EndToEnd;
@@ -32,17 +34,18 @@ export function machine(): string {
 }
 
 export function targets(results: Results): Target[] {
-  const list = results.inProcess.find((op) => op.name === 'list');
+  const inProcess = results.inProcess ?? [];
+  const list = inProcess.find((op) => op.name === 'list');
   const out: Target[] = [];
   if (list) {
     out.push({ target: '(b)/(a) ≥ 0.97 on the list', measured: list.timings['b']!.ratio.toFixed(3), met: list.timings['b']!.ratio >= 0.97 });
     out.push({ target: '(c)/(a) ≥ 0.90 on the list', measured: list.timings['c']!.ratio.toFixed(3), met: list.timings['c']!.ratio >= 0.9 });
   }
-  for (const op of results.inProcess) {
+  for (const op of inProcess) {
     const versusShield = op.timings['b']!.ratio / op.timings['shield']!.ratio;
     out.push({ target: `ScopeQL ≥ 3× graphql-shield, ${op.label}`, measured: `${versusShield.toFixed(1)}×`, met: versusShield >= 3 });
   }
-  for (const op of results.inProcess) {
+  for (const op of inProcess) {
     const versusEnvelop = op.timings['b']!.ratio / op.timings['envelop']!.ratio;
     // "Level": within the noise of one run (1%).
     out.push({ target: `ScopeQL ≥ @envelop/generic-auth, ${op.label}`, measured: `${versusEnvelop.toFixed(2)}×`, met: versusEnvelop >= 0.99 });
@@ -75,26 +78,30 @@ export function targets(results: Results): Target[] {
 
 export function markdown(results: Results): string {
   const lines: string[] = [];
-  lines.push(`# Benchmark results${results.quick ? ' (--quick: a smoke run, not measurements)' : ''}`, '');
+  const notes = [results.quick && '--quick: a smoke run, not measurements', results.only && `only ${results.only.join(', ')}`].filter(Boolean);
+  lines.push(`# Benchmark results${notes.length ? ` (${notes.join('; ')})` : ''}`, '');
   lines.push(`${machine()}; ${new Date().toISOString().slice(0, 10)}; \`npm run bench\` took ${Math.round(results.seconds)} s.`, '');
 
-  lines.push('## Enforcement overhead and peers, in process', '');
-  lines.push(
-    'graphql-js `execute` over in-memory rows, the real SDL and resolvers; each variant in isolates of its own (worker',
-    'threads, NODE_ENV=production), all taking turns in shuffled rounds after a warm-up round. The first row is operations',
-    'per second of process CPU time; the others are ratios to it within each round (higher is faster). Medians over rounds.',
-    '',
-  );
-  lines.push(`| variant | ${results.inProcess.map((op) => op.label).join(' | ')} |`);
-  lines.push(`|---|${results.inProcess.map(() => '---:').join('|')}|`);
-  for (const contender of CONTENDERS) {
-    const cells = results.inProcess.map((op) => {
-      const timed = op.timings[contender.id]!;
-      return contender.id === 'a' ? `${count(timed.opsPerSecond)} ops/s` : ratio(timed.ratio);
-    });
-    lines.push(`| ${contender.label} | ${cells.join(' | ')} |`);
+  const inProcess = results.inProcess;
+  if (inProcess) {
+    lines.push('## Enforcement overhead and peers, in process', '');
+    lines.push(
+      'graphql-js `execute` over in-memory rows, the real SDL and resolvers; each variant in isolates of its own (worker',
+      'threads, NODE_ENV=production), all taking turns in shuffled rounds after a warm-up round. The first row is operations',
+      'per second of process CPU time; the others are ratios to it within each round (higher is faster). Medians over rounds.',
+      '',
+    );
+    lines.push(`| variant | ${inProcess.map((op) => op.label).join(' | ')} |`);
+    lines.push(`|---|${inProcess.map(() => '---:').join('|')}|`);
+    for (const contender of CONTENDERS) {
+      const cells = inProcess.map((op) => {
+        const timed = op.timings[contender.id]!;
+        return contender.id === 'a' ? `${count(timed.opsPerSecond)} ops/s` : ratio(timed.ratio);
+      });
+      lines.push(`| ${contender.label} | ${cells.join(' | ')} |`);
+    }
+    lines.push('');
   }
-  lines.push('');
 
   if (results.sqlCounts) {
     lines.push('## SQL statements per request', '');
@@ -117,7 +124,7 @@ export function markdown(results: Results): string {
       lines.push(`| ${what} | bare Apollo Server 5 on fastify, no authentication, the same JSON from memory (ceiling) | ${count(bare.requestsPerSecond)} | ${bare.p50Ms} ms | ${bare.p99Ms} ms | 100% |`);
       lines.push(`| ${what} | ${scopeql} | ${count(mine.requestsPerSecond)} | ${mine.p50Ms} ms | ${mine.p99Ms} ms | ${percent(compared.ratio)} |`);
     };
-    rows('20 bookings with their customers', bookings, 'ScopeQL, authenticated and scoped, from MariaDB (2 SQL statements)');
+    rows('20 bookings with their customers', bookings, 'ScopeQL, authenticated and scoped, from MariaDB');
     rows('`viewer` (no database work)', viewer, 'ScopeQL, authenticated and scoped');
     lines.push('');
   }
