@@ -1,5 +1,6 @@
 import { In, type DataSource } from 'typeorm';
 import { WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent, type WebhookDeliveryStatus } from '../db/entities';
+import type { Condition } from '../db/entity-reader';
 import { lockedInAccount, newestFirstInAccount, newestFirstPerParent } from '../db/repositories/account-scoped';
 import { isMySqlFamily, writeTransaction } from '../db/write-transaction';
 import { keysetFor, pageOf, pagesByParent, type Page, type PageRequest } from '../domain/pages';
@@ -29,10 +30,10 @@ export class WebhookDeliveryLog {
       const endpoint = await this.dataSource.getRepository(WebhookEndpoint).existsBy({ accountId, id: filter.endpointId });
       if (!endpoint) throw new AppError('NOT_FOUND', 'Webhook endpoint not found', { field: 'endpointId' });
     }
-    const qb = newestFirstInAccount(this.dataSource.getRepository(WebhookDelivery), 'delivery', accountId, keysetFor(page));
-    if (filter.endpointId !== undefined) qb.andWhere('delivery.endpointId = :endpointId', { endpointId: filter.endpointId });
-    if (filter.status !== undefined) qb.andWhere('delivery.status = :status', { status: filter.status });
-    return pageOf(await qb.getMany(), page);
+    const filters: Condition<WebhookDelivery>[] = [];
+    if (filter.endpointId !== undefined) filters.push(['endpointId', '=', filter.endpointId]);
+    if (filter.status !== undefined) filters.push(['status', '=', filter.status]);
+    return pageOf(await newestFirstInAccount(this.dataSource, WebhookDelivery, accountId, keysetFor(page), filters), page);
   }
 
   /** One query for many ids (DataLoader); ids of other accounts are simply missing. */

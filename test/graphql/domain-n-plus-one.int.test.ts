@@ -45,8 +45,39 @@ it('a page of 100 bookings with product and customer runs as many statements as 
   const five = await statementsFor(BOOKINGS, 5);
   const hundred = await statementsFor(BOOKINGS, 100);
   expect(hundred).toHaveLength(five.length);
-  // The page, its products, its customers.
-  expect(hundred).toHaveLength(3);
+  // The page, with its products and customers joined (EntityReader): one statement.
+  expect(hundred).toHaveLength(1);
+});
+
+it('the page reads its relations in its own statement through fragments too, and only those asked for', async () => {
+  const viaFragments = `query ($first: Int) { bookings(first: $first) { ...Page } }
+    fragment Page on BookingConnection { edges { ... on BookingEdge { node { ...Row } } } }
+    fragment Row on Booking { reference who: customer { name } }`;
+  const [page] = await statementsFor(viaFragments, 20);
+  expect(page).toMatch(/JOIN [`"]customer[`"]/);
+  expect(page).not.toMatch(/JOIN [`"]product[`"]/);
+  const [plain] = await statementsFor('query ($first: Int) { bookings(first: $first) { edges { node { reference } } } }', 20);
+  expect(plain).not.toMatch(/JOIN/);
+});
+
+it('relations read with the page answer exactly what the loaders answer', async () => {
+  const res = await server.graphql(
+    '{ bookings(first: 50) { edges { node { id product { id name } customer { id name email } } } } }',
+    { key },
+  );
+  expect(res.body.errors).toBeUndefined();
+  type Row = { id: string; product: unknown; customer: unknown };
+  const rows = (res.body.data!.bookings as { edges: { node: Row }[] }).edges.map((edge) => edge.node);
+  expect(rows.filter((row) => row.customer !== null).length).toBeGreaterThan(0);
+  // node(id:) resolves each booking on its own, its relations through the DataLoaders.
+  for (const row of rows.slice(0, 20)) {
+    const alone = await server.graphql(
+      'query ($id: ID!) { node(id: $id) { ... on Booking { id product { id name } customer { id name email } } } }',
+      { key, variables: { id: row.id } },
+    );
+    expect(alone.body.errors).toBeUndefined();
+    expect(alone.body.data!.node).toEqual(row);
+  }
 });
 
 it('a page of 100 customers with their bookings runs as many statements as a page of 5', async () => {

@@ -1,4 +1,5 @@
-import type { EntityManager, EntityTarget, ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
+import type { DataSource, EntityManager, EntityTarget, ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
+import { EntityReader, type Condition, type ReadOptions } from '../entity-reader';
 
 /** A keyset page: at most `limit` rows with an id below `beforeId`. */
 export interface KeysetPage {
@@ -6,12 +7,30 @@ export interface KeysetPage {
   beforeId?: number;
 }
 
+/** Rows with `accountId` and `id`; the columns every account-scoped entity has. */
+type AccountScoped = ObjectLiteral & { accountId: number; id: number };
+
 /**
  * The one list query: rows of one account, newest first, keyset-paginated on
- * id so a page boundary stays put while rows are added (an offset would shift).
- * Callers add their own filters to the builder.
+ * id so a page boundary stays put while rows are added (an offset would shift),
+ * with the caller's filters. It runs on the request path for every page, so it
+ * reads through EntityReader rather than the query builder.
  */
-export function newestFirstInAccount<T extends ObjectLiteral>(
+export function newestFirstInAccount<T extends AccountScoped>(
+  dataSource: DataSource,
+  entity: EntityTarget<T>,
+  accountId: number,
+  page: KeysetPage,
+  filters: readonly Condition<T>[] = [],
+  related: ReadOptions<T>['with'] = [],
+): Promise<T[]> {
+  const conditions: Condition<T>[] = [['accountId', '=', accountId], ...filters];
+  if (page.beforeId !== undefined) conditions.push(['id', '<', page.beforeId]);
+  return EntityReader.of(dataSource, entity).find(conditions, { orderBy: [['id', 'DESC']], limit: page.limit, with: related });
+}
+
+/** The same list for filters EntityReader's operators cannot say (OR, LIKE, IS NULL): a query builder to add them to. */
+export function newestFirstInAccountQuery<T extends ObjectLiteral>(
   repository: Repository<T>,
   alias: string,
   accountId: number,
@@ -24,6 +43,19 @@ export function newestFirstInAccount<T extends ObjectLiteral>(
     .take(page.limit);
   if (page.beforeId !== undefined) qb.andWhere(`${alias}.id < :beforeId`, { beforeId: page.beforeId });
   return qb;
+}
+
+/** The rows of `ids` in the account, in no particular order (DataLoaders); ids of other accounts are simply missing. */
+export function byIdsInAccount<T extends AccountScoped>(
+  dataSource: DataSource,
+  entity: EntityTarget<T>,
+  accountId: number,
+  ids: readonly number[],
+): Promise<T[]> {
+  return EntityReader.of(dataSource, entity).find([
+    ['accountId', '=', accountId],
+    ['id', 'in', [...new Set(ids)]],
+  ]);
 }
 
 /**

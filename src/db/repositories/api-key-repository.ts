@@ -1,7 +1,7 @@
 import { Brackets, In, type DataSource, type EntityManager } from 'typeorm';
 import { isMySqlFamily } from '../write-transaction';
 import { ApiKey, ApiKeySecret, type ScopePolicy } from '../entities';
-import { lockedInAccount, newestFirstInAccount, type KeysetPage } from './account-scoped';
+import { lockedInAccount, newestFirstInAccountQuery, type KeysetPage } from './account-scoped';
 import { isUniqueViolation } from '../driver-errors';
 
 export type KeyStatusFilter = 'ACTIVE' | 'REVOKED' | 'EXPIRED';
@@ -53,7 +53,7 @@ export class ApiKeyRepository {
     status: KeyStatusFilter | undefined,
     now: Date,
   ): Promise<ApiKey[]> {
-    const qb = newestFirstInAccount(this.dataSource.getRepository(ApiKey), 'key', accountId, page);
+    const qb = newestFirstInAccountQuery(this.dataSource.getRepository(ApiKey), 'key', accountId, page);
     if (status === 'REVOKED') qb.andWhere('key.revokedAt IS NOT NULL');
     if (status === 'EXPIRED') qb.andWhere('key.revokedAt IS NULL').andWhere('key.expiresAt <= :now', { now });
     if (status === 'ACTIVE') {

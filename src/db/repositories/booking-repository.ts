@@ -1,7 +1,8 @@
-import { In, type DataSource, type EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { Booking, type BookingStatus } from '../entities';
 import { isMySqlFamily } from '../write-transaction';
-import { lockedInAccount, newestFirstInAccount, newestFirstPerParent, type KeysetPage } from './account-scoped';
+import type { Condition } from '../entity-reader';
+import { byIdsInAccount, lockedInAccount, newestFirstInAccount, newestFirstPerParent, type KeysetPage } from './account-scoped';
 import { isUniqueViolation } from '../driver-errors';
 
 export type BookingValues = Pick<
@@ -9,6 +10,9 @@ export type BookingValues = Pick<
   'accountId' | 'reference' | 'productId' | 'customerId' | 'startsAt' | 'endsAt' | 'quantity' | 'status' | 'totalCents' | 'notes'
 >;
 export type BookingPatch = Partial<Pick<Booking, 'startsAt' | 'endsAt' | 'quantity' | 'totalCents' | 'notes'>>;
+
+/** A booking's relations a list can read in its own statement. */
+export type BookingRelation = 'product' | 'customer';
 
 export interface BookingFilter {
   status?: BookingStatus;
@@ -42,20 +46,19 @@ export class BookingRepository {
     return lockedInAccount(manager, Booking, 'booking', accountId, id, isMySqlFamily(this.dataSource));
   }
 
-  async findByIds(accountId: number, ids: readonly number[]): Promise<Booking[]> {
-    if (ids.length === 0) return [];
-    return this.dataSource.getRepository(Booking).findBy({ accountId, id: In([...new Set(ids)]) });
+  findByIds(accountId: number, ids: readonly number[]): Promise<Booking[]> {
+    return byIdsInAccount(this.dataSource, Booking, accountId, ids);
   }
 
-  /** Newest first, keyset on id; filters on status, start time, product and customer. */
-  listInAccount(accountId: number, page: KeysetPage, filter: BookingFilter = {}): Promise<Booking[]> {
-    const qb = newestFirstInAccount(this.dataSource.getRepository(Booking), 'booking', accountId, page);
-    if (filter.status) qb.andWhere('booking.status = :status', { status: filter.status });
-    if (filter.from) qb.andWhere('booking.startsAt >= :from', { from: filter.from });
-    if (filter.to) qb.andWhere('booking.startsAt < :to', { to: filter.to });
-    if (filter.productId !== undefined) qb.andWhere('booking.productId = :productId', { productId: filter.productId });
-    if (filter.customerId !== undefined) qb.andWhere('booking.customerId = :customerId', { customerId: filter.customerId });
-    return qb.getMany();
+  /** Newest first, keyset on id; filters on status, start time, product and customer; `related` read in the same statement. */
+  listInAccount(accountId: number, page: KeysetPage, filter: BookingFilter = {}, related: readonly BookingRelation[] = []): Promise<Booking[]> {
+    const filters: Condition<Booking>[] = [];
+    if (filter.status) filters.push(['status', '=', filter.status]);
+    if (filter.from) filters.push(['startsAt', '>=', filter.from]);
+    if (filter.to) filters.push(['startsAt', '<', filter.to]);
+    if (filter.productId !== undefined) filters.push(['productId', '=', filter.productId]);
+    if (filter.customerId !== undefined) filters.push(['customerId', '=', filter.customerId]);
+    return newestFirstInAccount(this.dataSource, Booking, accountId, page, filters, related);
   }
 
   /**

@@ -1,7 +1,7 @@
-import { Brackets, In, type DataSource, type EntityManager } from 'typeorm';
+import { Brackets, type DataSource, type EntityManager } from 'typeorm';
 import { Customer } from '../entities';
 import { isMySqlFamily } from '../write-transaction';
-import { newestFirstInAccount, type KeysetPage } from './account-scoped';
+import { byIdsInAccount, newestFirstInAccountQuery, type KeysetPage } from './account-scoped';
 
 export type CustomerValues = Pick<
   Customer,
@@ -17,9 +17,8 @@ export class CustomerRepository {
     return manager.getRepository(Customer).findOneBy({ accountId, id });
   }
 
-  async findByIds(accountId: number, ids: readonly number[]): Promise<Customer[]> {
-    if (ids.length === 0) return [];
-    return this.dataSource.getRepository(Customer).findBy({ accountId, id: In([...new Set(ids)]) });
+  findByIds(accountId: number, ids: readonly number[]): Promise<Customer[]> {
+    return byIdsInAccount(this.dataSource, Customer, accountId, ids);
   }
 
   /**
@@ -31,7 +30,7 @@ export class CustomerRepository {
    * accents ("zoe" finding "Zoë") and results would differ from SQLite's.
    */
   listInAccount(accountId: number, page: KeysetPage, search?: string): Promise<Customer[]> {
-    const qb = newestFirstInAccount(this.dataSource.getRepository(Customer), 'customer', accountId, page);
+    const qb = newestFirstInAccountQuery(this.dataSource.getRepository(Customer), 'customer', accountId, page);
     if (search) {
       const pattern = `%${search.replace(/[!%_]/g, (c) => `!${c}`)}%`;
       const binary = isMySqlFamily(this.dataSource) ? ' COLLATE utf8mb4_bin' : '';

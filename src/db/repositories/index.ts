@@ -9,7 +9,7 @@ import { RequestLogRepository } from './request-log-repository';
 
 export { AccountRepository, ApiKeyRepository, BookingRepository, CustomerRepository, PolicyRepository, ProductRepository };
 export type { KeyBySecret, KeyStatusFilter } from './api-key-repository';
-export type { BookingFilter, BookingPatch, BookingSummaryRow, BookingValues } from './booking-repository';
+export type { BookingFilter, BookingRelation, BookingPatch, BookingSummaryRow, BookingValues } from './booking-repository';
 export type { CustomerPatch, CustomerValues } from './customer-repository';
 export type { ProductPatch, ProductValues } from './product-repository';
 export { RequestLogRepository };

@@ -1,7 +1,7 @@
-import { In, type DataSource, type EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { Product } from '../entities';
 import { isMySqlFamily } from '../write-transaction';
-import { lockedInAccount, newestFirstInAccount, type KeysetPage } from './account-scoped';
+import { byIdsInAccount, lockedInAccount, newestFirstInAccount, type KeysetPage } from './account-scoped';
 
 export type ProductValues = Pick<Product, 'accountId' | 'name' | 'description' | 'priceCents' | 'capacity'>;
 export type ProductPatch = Partial<Pick<Product, 'name' | 'description' | 'priceCents' | 'capacity'>>;
@@ -18,9 +18,8 @@ export class ProductRepository {
     return manager.getRepository(Product).findOneBy({ accountId, id });
   }
 
-  async findByIds(accountId: number, ids: readonly number[]): Promise<Product[]> {
-    if (ids.length === 0) return [];
-    return this.dataSource.getRepository(Product).findBy({ accountId, id: In([...new Set(ids)]) });
+  findByIds(accountId: number, ids: readonly number[]): Promise<Product[]> {
+    return byIdsInAccount(this.dataSource, Product, accountId, ids);
   }
 
   /**
@@ -34,7 +33,7 @@ export class ProductRepository {
   }
 
   listInAccount(accountId: number, page: KeysetPage): Promise<Product[]> {
-    return newestFirstInAccount(this.dataSource.getRepository(Product), 'product', accountId, page).getMany();
+    return newestFirstInAccount(this.dataSource, Product, accountId, page);
   }
 
   async insert(manager: EntityManager, values: ProductValues): Promise<Product> {

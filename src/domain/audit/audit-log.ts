@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditEntry } from '../../db/entities';
 import { newestFirstInAccount, type KeysetPage } from '../../db/repositories/account-scoped';
+import type { Condition } from '../../db/entity-reader';
 import type { Actor } from '../actor';
 
 export type AuditTargetType = 'ApiKey' | 'ScopePolicy' | 'WebhookEndpoint';
@@ -45,11 +46,11 @@ export class AuditLog {
 
   /** Newest first; filter by target and/or acting key. */
   async list(accountId: number, page: KeysetPage, filter: AuditFilter = {}): Promise<AuditEntry[]> {
-    const qb = newestFirstInAccount(this.dataSource.getRepository(AuditEntry), 'entry', accountId, page);
-    if (filter.targetType !== undefined) qb.andWhere('entry.targetType = :targetType', { targetType: filter.targetType });
-    if (filter.targetId !== undefined) qb.andWhere('entry.targetId = :targetId', { targetId: filter.targetId });
-    if (filter.actorKeyId !== undefined) qb.andWhere('entry.actorKeyId = :actorKeyId', { actorKeyId: filter.actorKeyId });
-    return qb.getMany();
+    const filters: Condition<AuditEntry>[] = [];
+    if (filter.targetType !== undefined) filters.push(['targetType', '=', filter.targetType]);
+    if (filter.targetId !== undefined) filters.push(['targetId', '=', filter.targetId]);
+    if (filter.actorKeyId !== undefined) filters.push(['actorKeyId', '=', filter.actorKeyId]);
+    return newestFirstInAccount(this.dataSource, AuditEntry, accountId, page, filters);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Booking, Product } from '../../db/entities';
-import type { BookingFilter, BookingValues, Repositories } from '../../db/repositories';
+import type { BookingFilter, BookingRelation, BookingValues, Repositories } from '../../db/repositories';
 import { writeTransaction } from '../../db/write-transaction';
 import { AppError, badInput, notFound } from '../../errors';
 import {
@@ -144,13 +144,12 @@ export class BookingService {
     return this.repos.bookings.findByIds(accountId, ids);
   }
 
-  /** Newest first. A productId or customerId of another account matches nothing, like an unknown one. */
-  async list(accountId: number, page: PageRequest, filter: BookingFilter = {}): Promise<BookingPage> {
-    const rows = await this.repos.bookings.listInAccount(
-      accountId,
-      keysetFor(page),
-      validateFilter(filter),
-    );
+  /**
+   * Newest first. A productId or customerId of another account matches nothing, like an unknown one.
+   * `related`: relations read in the same statement, set on each booking (null when there is none).
+   */
+  async list(accountId: number, page: PageRequest, filter: BookingFilter = {}, related: readonly BookingRelation[] = []): Promise<BookingPage> {
+    const rows = await this.repos.bookings.listInAccount(accountId, keysetFor(page), validateFilter(filter), related);
     return pageOf(rows, page);
   }
 

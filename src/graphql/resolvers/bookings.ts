@@ -3,14 +3,19 @@ import { pageRequest, toConnection } from '../connection';
 import type { GraphQLContext } from '../context';
 import type { BookingFilter, Resolvers } from '../generated/resolvers';
 import { expectGlobalId, toGlobalId } from '../../global-id';
+import { selectedAmong } from '../lookahead';
+
+const RELATIONS = ['product', 'customer'] as const;
 
 /** Thin: arguments in, service call, result out. Capacity and validation live in the booking service. */
 export const bookingResolvers: Resolvers = {
   Query: {
-    bookings: async (_root, { filter, ...args }, ctx) => {
+    bookings: async (_root, { filter, ...args }, ctx, info) => {
       const request = pageRequest(args);
       const criteria = await bookingCriteria(ctx, filter ?? {});
-      return toConnection(await ctx.services.bookings.list(ctx.actor.accountId, request, criteria), request);
+      // A page with its customers (or products) is one statement: the related rows come joined (Booking.customer below).
+      const related = selectedAmong(info, ['edges', 'node'], RELATIONS);
+      return toConnection(await ctx.services.bookings.list(ctx.actor.accountId, request, criteria, related), request);
     },
   },
   Mutation: {
@@ -30,9 +35,12 @@ export const bookingResolvers: Resolvers = {
   },
   Booking: {
     id: (booking) => toGlobalId('Booking', booking.id),
-    // Through the request's loaders: a page of N bookings costs one query per relation.
-    product: (booking, _args, ctx) => ctx.loaders.product.load(booking.productId),
-    customer: (booking, _args, ctx) => (booking.customerId === null ? null : ctx.loaders.customer.load(booking.customerId)),
+    // Read with the page when it was (Query.bookings), otherwise through the request's loaders:
+    // a page of N bookings costs one query per relation at most. A relation read with the page
+    // is already resolved, so the row completes without a promise.
+    product: (booking, _args, ctx) => booking.product ?? ctx.loaders.product.load(booking.productId),
+    customer: (booking, _args, ctx) =>
+      booking.customer !== undefined ? booking.customer : booking.customerId === null ? null : ctx.loaders.customer.load(booking.customerId),
   },
 };
 
