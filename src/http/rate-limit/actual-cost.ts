@@ -23,10 +23,16 @@ export function actualQueryCost(
   return Math.min(requested, cost);
 }
 
+// Runs over every value of every response: plain loops, no Object.values/reduce arrays per object.
 function objectsIn(value: unknown): number {
-  if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + objectsIn(item), 0);
   if (value === null || typeof value !== 'object') return 0;
-  let count = 1;
-  for (const field of Object.values(value)) count += objectsIn(field);
+  let count = 0;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) count += objectsIn(value[i]);
+    return count;
+  }
+  count = 1;
+  const object = value as Record<string, unknown>;
+  for (const key in object) count += objectsIn(object[key]);
   return count;
 }
