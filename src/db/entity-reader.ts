@@ -116,7 +116,8 @@ export class EntityReader<T extends ObjectLiteral> {
   }
 
   private hydrate(source: Source, row: Record<string, unknown>): ObjectLiteral {
-    const entity = source.metadata.create() as Record<string, unknown>;
+    // As TypeORM hydrates: from the prototype, no constructor run (class fields would start out as own undefined properties).
+    const entity = source.metadata.create(undefined, { fromDeserializer: true }) as Record<string, unknown>;
     const driver = this.dataSource.driver;
     const { columns, keys, converted } = source;
     for (let i = 0; i < columns.length; i++) {

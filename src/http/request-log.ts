@@ -6,7 +6,7 @@ import type { ApiKey } from '../db/entities';
 import type { RequestLogService } from '../domain/request-logs/request-log-service';
 import type { GraphQLContext } from '../graphql/context';
 import { analyseOperation } from '../scopes/operation-requirements';
-import { rootFieldNames } from './root-fields';
+import { rootFields } from './root-fields';
 
 const DRAFT = Symbol('requestLogDraft');
 type TrackedContext = GraphQLContext & { [DRAFT]?: Draft };
@@ -96,7 +96,7 @@ export class RequestLogRecorder {
           const draft = (contextValue as TrackedContext)[DRAFT];
           if (!draft) return;
           draft.operationName = operation?.name?.value ?? null;
-          draft.rootFields = document && operation ? [...rootFieldNames(document, operation)] : [];
+          draft.rootFields = document && operation ? [...rootFields(document, operation).dataFieldNames] : [];
           const body = response.body;
           draft.outcome = outcomeOf(body.kind === 'single' ? body.singleResult.errors : body.initialResult.errors);
         },

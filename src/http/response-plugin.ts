@@ -5,7 +5,7 @@ import type { GraphQLContext } from '../graphql/context';
 import { isDatabaseUnavailable } from '../db/driver-errors';
 import { isUncodedClientError } from './format-error';
 import { HTTP_STATUS, headersFor, insufficientScopeChallenge } from './status';
-import { rootResponseKeys } from './root-fields';
+import { rootFields } from './root-fields';
 
 /**
  * HTTP semantics of a GraphQL response (contract section 3), as a plugin rather
@@ -42,13 +42,13 @@ export function responsePlugin(logger: FastifyBaseLogger): ApolloServerPlugin<Gr
             }
           }
           if (!document || !operation || errors.length === 0) return;
-          if (unavailableWithoutData(rootResponseKeys(document, operation), result.data, errors)) {
+          if (unavailableWithoutData(rootFields(document, operation).responseKeys, result.data, errors)) {
             response.http.status = HTTP_STATUS.SERVICE_UNAVAILABLE;
             for (const [name, value] of Object.entries(headersFor('SERVICE_UNAVAILABLE'))) response.http.headers.set(name, value);
             return;
           }
           const denied =
-            deniedRootScopes(rootResponseKeys(document, operation), result.data, errors) ??
+            deniedRootScopes(rootFields(document, operation).responseKeys, result.data, errors) ??
             scopesThatNulledData(result.data, errors);
           if (denied) {
             response.http.status = 403;
@@ -82,7 +82,7 @@ function scopesThatNulledData(
 
 /** The missing scopes when every root field came back null with SCOPE_REQUIRED at its own path. */
 function deniedRootScopes(
-  rootKeys: Set<string>,
+  rootKeys: ReadonlySet<string>,
   data: Record<string, unknown> | null | undefined,
   errors: readonly GraphQLFormattedError[],
 ): string[] | undefined {
@@ -104,7 +104,7 @@ function deniedRootScopes(
  * partial data is a success) and the error marks what is missing.
  */
 function unavailableWithoutData(
-  rootKeys: Set<string>,
+  rootKeys: ReadonlySet<string>,
   data: Record<string, unknown> | null | undefined,
   errors: readonly GraphQLFormattedError[],
 ): boolean {

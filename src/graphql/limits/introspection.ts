@@ -3,14 +3,11 @@ import { filterSchema, pruneSchema } from '@graphql-tools/utils';
 import {
   execute,
   GraphQLError,
-  Kind,
-  type DocumentNode,
   type GraphQLSchema,
-  type FragmentDefinitionNode,
-  type SelectionSetNode,
   type ValidationRule,
 } from 'graphql';
 import { requirementOf, typeRequirementOf } from '../../scopes/directive';
+import { rootFields } from '../../http/root-fields';
 import type { GraphQLContext } from '../context';
 import type { EffectivePermissions } from '../../scopes/permissions';
 import type { CompiledRequirement } from '../../scopes/types';
@@ -85,9 +82,9 @@ function scopedIntrospectionPlugin(): ApolloServerPlugin<GraphQLContext> {
       return {
         async didResolveOperation({ document, operation }) {
           if (!operation) return;
-          const roots = rootFieldNames(document, operation.selectionSet);
-          if (![...roots].some((name) => INTROSPECTION_FIELDS.has(name))) return;
-          if ([...roots].some((name) => !name.startsWith('__'))) {
+          const roots = rootFields(document, operation);
+          if (![...roots.names].some((name) => INTROSPECTION_FIELDS.has(name))) return;
+          if (roots.dataFieldNames.size > 0) {
             throw new IntrospectionRefusedError('With INTROSPECTION=scoped, __schema and __type cannot be combined with other root fields; send them in their own operation');
           }
         },
@@ -95,8 +92,7 @@ function scopedIntrospectionPlugin(): ApolloServerPlugin<GraphQLContext> {
           // Apollo calls this hook even when operationName names no operation of the document (its
           // types say otherwise); it then answers 400 OPERATION_RESOLUTION_FAILURE itself.
           if (!operation) return null;
-          const roots = rootFieldNames(document, operation.selectionSet);
-          if (![...roots].some((name) => INTROSPECTION_FIELDS.has(name))) return null;
+          if (![...rootFields(document, operation).names].some((name) => INTROSPECTION_FIELDS.has(name))) return null;
           const result = await execute({
             schema: cache.get(schema, contextValue.permissions),
             document,
@@ -115,27 +111,6 @@ function scopedIntrospectionPlugin(): ApolloServerPlugin<GraphQLContext> {
       };
     },
   };
-}
-
-/** Root field names, through fragments spread or inlined at the root. */
-function rootFieldNames(document: DocumentNode, selectionSet: SelectionSetNode, seen = new Set<string>()): Set<string> {
-  const names = new Set<string>();
-  for (const selection of selectionSet.selections) {
-    if (selection.kind === Kind.FIELD) {
-      names.add(selection.name.value);
-      continue;
-    }
-    let inner: SelectionSetNode | undefined;
-    if (selection.kind === Kind.INLINE_FRAGMENT) inner = selection.selectionSet;
-    else if (!seen.has(selection.name.value)) {
-      seen.add(selection.name.value);
-      inner = document.definitions.find(
-        (d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === selection.name.value,
-      )?.selectionSet;
-    }
-    if (inner) for (const name of rootFieldNames(document, inner, seen)) names.add(name);
-  }
-  return names;
 }
 
 const CACHE_MAX = 256;
