@@ -35,7 +35,8 @@ export class AccessLog {
 
   /** Registers the hook that completes the entry; call before the routes are registered. */
   register(app: FastifyInstance): void {
-    app.addHook('onSend', async (request, reply, payload) => {
+    // A callback hook, not an async one: it runs on every response and never waits.
+    app.addHook('onSend', (request, reply, payload, done) => {
       const entry = this.entry(request);
       const late = this.fromApollo.get(request.id);
       if (late) {
@@ -45,7 +46,7 @@ export class AccessLog {
       entry.outcome ??= outcomeOfPayload(payload, reply.statusCode);
       // Every response names its request id (Apollo's responses already do), so a client can quote the log line.
       if (!reply.hasHeader('x-request-id')) reply.header('x-request-id', request.id);
-      return payload;
+      done(null, payload);
     });
   }
 

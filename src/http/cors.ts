@@ -24,13 +24,15 @@ export function registerCors(app: FastifyInstance, path: string, origins: Listed
     return reply.code(204).send();
   });
 
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (request.routeOptions.url !== path || request.method === 'OPTIONS') return payload;
+  // A callback hook: it runs on every response, and only a request with an Origin waits (for the listed origins).
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (request.routeOptions.url !== path || request.method === 'OPTIONS') return done(null, payload);
     reply.header('vary', 'Origin');
     const origin = request.headers.origin;
-    if (origin !== undefined && (await origins.has(origin))) {
-      reply.header('access-control-allow-origin', origin).header('access-control-expose-headers', EXPOSED_HEADERS);
-    }
-    return payload;
+    if (origin === undefined) return done(null, payload);
+    origins.has(origin).then((listed) => {
+      if (listed) reply.header('access-control-allow-origin', origin).header('access-control-expose-headers', EXPOSED_HEADERS);
+      done(null, payload);
+    }, done);
   });
 }

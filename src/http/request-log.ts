@@ -54,13 +54,14 @@ export class RequestLogRecorder {
 
   /** Registers the onSend hook; call before the GraphQL route is registered so it applies there. */
   register(app: FastifyInstance): void {
-    app.addHook('onSend', async (request, reply, payload) => {
+    // A callback hook, not an async one: it runs on every response and never waits.
+    app.addHook('onSend', (request, reply, payload, done) => {
       const draft = this.byRequest.get(request);
       if (draft) {
         this.byRequest.delete(request);
         this.record(draft, request, reply, payload);
       }
-      return payload;
+      done(null, payload);
     });
   }
 
