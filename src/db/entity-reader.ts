@@ -66,6 +66,7 @@ export class EntityReader<T extends ObjectLiteral> {
   private readonly root: Source;
   private readonly byProperty: ReadonlyMap<string, string>;
   private readonly joins = new Map<string, Join>();
+  private readonly selects = new Map<string, { joins: readonly Join[]; sql: string }>();
 
   private constructor(
     private readonly dataSource: DataSource,
@@ -78,11 +79,8 @@ export class EntityReader<T extends ObjectLiteral> {
   /** Rows matching every condition, in `orderBy` order, at most `limit`, with the relations asked for. */
   async find(conditions: readonly Condition<T>[], options: ReadOptions<T> = {}, manager: EntityManager = this.dataSource.manager): Promise<T[]> {
     const driver = this.dataSource.driver;
-    const joins = (options.with ?? []).map((property) => this.join(property));
-    const sources = [this.root, ...joins.map((join) => join.source)];
-    const select = sources.flatMap((source) => source.columns.map((column, i) => `${this.qualified(source, column)} AS ${driver.escape(source.keys[i]!)}`));
-    let sql = `SELECT ${select.join(', ')} FROM ${driver.escape(this.root.metadata.tablePath)} ${driver.escape(this.root.alias)}`;
-    for (const join of joins) sql += join.sql;
+    const { joins, sql: from } = this.selectFrom(options.with ?? []);
+    let sql = from;
 
     const params: unknown[] = [];
     const clauses: string[] = [];
@@ -113,6 +111,22 @@ export class EntityReader<T extends ObjectLiteral> {
       for (const join of joins) entity[join.property] = row[join.primaryKey] == null ? null : this.hydrate(join.source, row);
       return entity as T;
     });
+  }
+
+  /** `SELECT <every column> FROM <table> <joins>` for one set of relations, built once. */
+  private selectFrom(related: readonly string[]): { joins: readonly Join[]; sql: string } {
+    const key = related.join(',');
+    let found = this.selects.get(key);
+    if (!found) {
+      const driver = this.dataSource.driver;
+      const joins = related.map((property) => this.join(property));
+      const sources = [this.root, ...joins.map((join) => join.source)];
+      const select = sources.flatMap((source) => source.columns.map((column, i) => `${this.qualified(source, column)} AS ${driver.escape(source.keys[i]!)}`));
+      let sql = `SELECT ${select.join(', ')} FROM ${driver.escape(this.root.metadata.tablePath)} ${driver.escape(this.root.alias)}`;
+      for (const join of joins) sql += join.sql;
+      this.selects.set(key, (found = { joins, sql }));
+    }
+    return found;
   }
 
   private hydrate(source: Source, row: Record<string, unknown>): ObjectLiteral {
