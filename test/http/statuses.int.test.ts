@@ -105,6 +105,19 @@ describe('operations that never execute: 400', () => {
     expect(res.body).not.toHaveProperty('data');
   });
 
+  it('an error quoting a huge input quotes only its start, and still says why', async () => {
+    const huge = 'x'.repeat(500_000);
+    const res = await server.graphql('query ($n: Int) { apiKeys(first: $n) { edges { cursor } } }', { key: admin, variables: { n: huge } });
+    expect(res.status).toBe(400);
+    const error = onlyError(res);
+    expect(error.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(error.message).toMatch(/^Variable "\$n" got invalid value "xxx/);
+    expect(error.message.length).toBeLessThan(1_100);
+    expect(error.message).toBe(
+      `Variable "$n" got invalid value "${'x'.repeat(100)}…" (499900 more characters); Int cannot represent non-integer value: "${'x'.repeat(100)}…" (499900 more characters)`,
+    );
+  });
+
   it('bad input found while executing keeps 200', async () => {
     const res = await server.graphql('{ apiKeys(first: 1000) { edges { cursor } } }', { key: admin });
     expect(res.status).toBe(200);
