@@ -25,8 +25,18 @@ export interface HealthReport {
  * `database: 'up' | 'down'` stays at the top level for existing callers.
  */
 export function registerHealth(app: FastifyInstance, probes: readonly HealthProbe[]): void {
+  // A load balancer polls every few seconds: an outage is logged when it starts and when it ends, not once per poll.
+  const down = new Set<string>();
   app.get('/healthz', async (_request, reply) => {
-    const report = await healthReport(probes, (name, error) => app.log.warn({ err: error, probe: name }, `health check: ${name} down`));
+    const report = await healthReport(probes, (name, error) => {
+      if (!down.has(name)) app.log.warn({ err: error, probe: name }, `health check: ${name} down`);
+      down.add(name);
+    });
+    for (const name of down) {
+      if (report.checks[name]?.status !== 'up') continue;
+      down.delete(name);
+      app.log.info({ probe: name }, `health check: ${name} up again`);
+    }
     const database = report.checks.database?.status;
     return reply.code(report.status === 'unavailable' ? 503 : 200).send({ ...report, ...(database ? { database } : {}) });
   });
