@@ -10,7 +10,8 @@ import { loadConfig, type Config } from '../src/config';
 import type { Services } from '../src/services';
 
 export const MYSQL_SERVER = process.env.SCOPEQL_BENCH_MYSQL ?? 'mysql://root@127.0.0.1:3306';
-export const BENCH_DATABASE = 'scopeql_bench';
+/** SCOPEQL_BENCH_DATABASE names another, so that two runs on one server do not drop each other's. */
+export const BENCH_DATABASE = process.env.SCOPEQL_BENCH_DATABASE ?? 'scopeql_bench';
 
 /** What the bookings query of the SQL count and end-to-end parts may read. */
 export const READ_SCOPES = ['products:read', 'customers:read', 'bookings:read'];

@@ -9,7 +9,7 @@ import { rootFields } from './root-fields';
 
 /**
  * HTTP semantics of a GraphQL response (contract section 3), as a plugin rather
- * than code in resolvers: X-Scopes on authenticated responses, 403 with an
+ * than code in resolvers: X-Scopes and `Cache-Control: no-store` on authenticated responses, 403 with an
  * insufficient_scope challenge when every root field was denied, 500 when an
  * unexpected error left no data, and a request id on masked errors.
  */
@@ -32,6 +32,8 @@ export function responsePlugin(logger: FastifyBaseLogger): ApolloServerPlugin<Gr
         async willSendResponse({ response, contextValue, document, operation }) {
           response.http.headers.set('x-scopes', contextValue.auth.permissions.list().join(', '));
           response.http.headers.set('x-request-id', contextValue.requestId);
+          // An answer is for one key: no shared cache may keep it, and no browser cache either (a GET is cacheable by default).
+          response.http.headers.set('cache-control', 'no-store');
           if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           const errors = result.errors ?? [];

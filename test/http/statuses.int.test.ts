@@ -143,6 +143,8 @@ describe('GET /graphql', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ data: { viewer: { account: { name: 'acme' } } } });
     expect(res.headers.get('x-scopes')).toContain('admin');
+    // The answer is the key's own: no cache, shared or the browser's, may serve it again.
+    expect(res.headers.get('cache-control')).toBe('no-store');
   });
 
   it('refuses a GET that a browser could send cross-site: 400 BAD_REQUEST, nothing runs', async () => {
