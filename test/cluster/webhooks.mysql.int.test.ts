@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { WebhookDelivery } from '../../src/db/entities';
 import { writeTransaction } from '../../src/db/write-transaction';
 import { publishEvent } from '../../src/webhooks/outbox';
-import { insertEndpoint } from '../webhooks/delivery-support';
+import { insertEndpoint, SHORT_LEASES } from '../webhooks/delivery-support';
 import { ClusterFixture, REDIS_URL, gql, waitFor, type Instance } from './instances';
 
 jest.setTimeout(60_000);
@@ -49,16 +49,7 @@ let productId: string;
 let customerId: string;
 let made = 0;
 
-const workerEnv = {
-  REDIS_URL,
-  WEBHOOK_WORKER: 'true',
-  WEBHOOKS_ALLOW_INSECURE: 'true',
-  WEBHOOK_CONCURRENCY: String(CONCURRENCY),
-  WEBHOOK_POLL_MS: '50',
-  WEBHOOK_TIMEOUT_MS: '1000',
-  WEBHOOK_LEASE_MS: '1500',
-  WEBHOOK_RETRY_SCHEDULE: '0,0.2,0.2,0.2,0.2,0.2',
-};
+const workerEnv = { REDIS_URL, WEBHOOK_WORKER: 'true', ...SHORT_LEASES, WEBHOOK_CONCURRENCY: String(CONCURRENCY) };
 
 beforeAll(async () => {
   f = await ClusterFixture.create();

@@ -1,24 +1,17 @@
 import { ApiKey, ApiKeySecret, AuditEntry, RequestLog } from '../../src/db/entities';
-import { parseGlobalId, toGlobalId } from '../../src/global-id';
+import { parseGlobalId } from '../../src/global-id';
 import { expectRefused, onlyError } from '../http/helpers';
-import { startTestServer, type TestServer } from '../support/server';
+import { gid, startServerWithAdmin, type KeyServer } from './key-fixtures';
 
 const CREATE = `mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret apiKey { id name } } }`;
 const DELETE = `mutation ($id: ID!) { deleteApiKey(input: { id: $id }) { deletedId } }`;
 const REVOKE = `mutation ($id: ID!) { revokeApiKey(input: { id: $id }) { apiKey { status } } }`;
 const VIEWER = '{ viewer { effectiveScopes } }';
 
-let server: TestServer;
-let admin: string;
-let adminId: number;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  ({ secret: admin, id: adminId } = await server.mintKey({ name: 'root', scopes: ['admin'] }));
-});
+let server: KeyServer, admin: string, adminId: number;
+beforeAll(async () => ({ server, admin, adminId } = await startServerWithAdmin()));
 afterAll(() => server.close());
 
-const gid = (id: number) => toGlobalId('ApiKey', id);
 const create = (key: string, input: Record<string, unknown>) => server.graphql(CREATE, { key, variables: { input } });
 const del = (key: string, id: number) => server.graphql(DELETE, { key, variables: { id: gid(id) } });
 const viewer = (key: string) => server.graphql(VIEWER, { key });

@@ -1,33 +1,21 @@
 import { ApiKey, ApiKeySecret, AuditEntry } from '../../src/db/entities';
 import { toGlobalId } from '../../src/global-id';
 import { expectRefused, onlyError } from '../http/helpers';
-import { startTestServer, type TestServer } from '../support/server';
+import { startServerWithAdmin, type KeyServer } from './key-fixtures';
 
 const ROLL = `mutation ($input: RollApiKeyInput!) { rollApiKey(input: $input) { secret apiKey { id name prefix type status scopes } } }`;
 const REVOKE = `mutation ($id: ID!) { revokeApiKey(input: { id: $id }) { apiKey { status } } }`;
 const VIEWER = '{ viewer { effectiveScopes } }';
 const SECRET_KEY = /^sk_live_[0-9A-Za-z]{38}$/;
 
-let server: TestServer;
-let admin: string;
-let adminId: number;
-const secrets: string[] = [];
-
-beforeAll(async () => {
-  server = await startTestServer();
-  ({ secret: admin, id: adminId } = await mint({ name: 'root', scopes: ['admin'] }));
-});
+let server: KeyServer, admin: string, adminId: number;
+beforeAll(async () => ({ server, admin, adminId } = await startServerWithAdmin()));
 afterAll(() => server.close());
 
-async function mint(input: Parameters<TestServer['mintKey']>[0]) {
-  const minted = await server.mintKey(input);
-  secrets.push(minted.secret);
-  return minted;
-}
 async function roll(key: string, id: number, graceSeconds?: number) {
   const res = await server.graphql(ROLL, { key, variables: { input: { id: toGlobalId('ApiKey', id), graceSeconds } } });
   const secret: string | undefined = res.body.data?.rollApiKey?.secret;
-  if (secret) secrets.push(secret);
+  if (secret) server.secrets.push(secret);
   return res;
 }
 const viewer = (key: string) => server.graphql(VIEWER, { key });
@@ -37,7 +25,7 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 describe('rollApiKey', () => {
   it('issues a new secret with a new prefix; with no grace the old one fails KEY_EXPIRED on the very next request', async () => {
-    const key = await mint({ name: 'rolled', scopes: ['products:read'] });
+    const key = await server.mintKey({ name: 'rolled', scopes: ['products:read'] });
     expect((await viewer(key.secret)).status).toBe(200); // now cached
 
     const res = await roll(admin, key.id);
@@ -55,7 +43,7 @@ describe('rollApiKey', () => {
   });
 
   it('with a grace period the old secret keeps working until it ends, then fails KEY_EXPIRED', async () => {
-    const key = await mint({ scopes: ['products:read'] });
+    const key = await server.mintKey({ scopes: ['products:read'] });
     const { secret } = (await roll(admin, key.id, 1)).body.data!.rollApiKey;
     expect((await viewer(key.secret)).status).toBe(200);
     expect((await viewer(secret)).status).toBe(200);
@@ -67,7 +55,7 @@ describe('rollApiKey', () => {
   });
 
   it('never extends a secret rolled away earlier; a later roll with less grace shortens it', async () => {
-    const key = await mint({ scopes: ['products:read'] });
+    const key = await server.mintKey({ scopes: ['products:read'] });
     const startedAt = Date.now();
     await roll(admin, key.id, 3600);
     const [first] = await secretRows(key.id);
@@ -88,14 +76,14 @@ describe('rollApiKey', () => {
   });
 
   it('rolls a publishable key to a new publishable secret', async () => {
-    const key = await mint({ type: 'PUBLISHABLE', bundles: ['booking_widget'] });
+    const key = await server.mintKey({ type: 'PUBLISHABLE', bundles: ['booking_widget'] });
     const { secret, apiKey } = (await roll(admin, key.id)).body.data!.rollApiKey;
     expect(secret).toMatch(/^pk_live_[0-9A-Za-z]{38}$/);
     expect(apiKey.type).toBe('PUBLISHABLE');
   });
 
   it.each([-1, 7 * 24 * 3600 + 1])('refuses graceSeconds %i with BAD_USER_INPUT; nothing changes', async (graceSeconds) => {
-    const key = await mint({ scopes: ['products:read'] });
+    const key = await server.mintKey({ scopes: ['products:read'] });
     const error = onlyError(await roll(admin, key.id, graceSeconds));
     expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'graceSeconds' });
     expect(error.message).toContain('604800');
@@ -104,13 +92,13 @@ describe('rollApiKey', () => {
   });
 
   it('accepts the full 7 days', async () => {
-    const key = await mint({ scopes: ['products:read'] });
+    const key = await server.mintKey({ scopes: ['products:read'] });
     expect((await roll(admin, key.id, 7 * 24 * 3600)).body.errors).toBeUndefined();
     expect((await viewer(key.secret)).status).toBe(200);
   });
 
   it('refuses to roll a revoked key (BAD_USER_INPUT); it stays revoked with its one secret', async () => {
-    const key = await mint({ scopes: ['products:read'] });
+    const key = await server.mintKey({ scopes: ['products:read'] });
     await server.graphql(REVOKE, { key: admin, variables: { id: toGlobalId('ApiKey', key.id) } });
     const error = onlyError(await roll(admin, key.id));
     expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
@@ -120,27 +108,27 @@ describe('rollApiKey', () => {
   });
 
   it('a key cannot roll a key that holds more than it does; the old secret keeps working', async () => {
-    const { secret: limited } = await mint({ name: 'limited', scopes: ['keys:write', 'products:read'] });
-    const target = await mint({ name: 'admin target', scopes: ['admin'] });
+    const { secret: limited } = await server.mintKey({ name: 'limited', scopes: ['keys:write', 'products:read'] });
+    const target = await server.mintKey({ name: 'admin target', scopes: ['admin'] });
     const error = onlyError(await roll(limited, target.id));
     expect(error.extensions!.code).toBe('SCOPE_REQUIRED');
     expect(error.extensions!.missingScopes).toContain('admin');
     expect(await secretRows(target.id)).toHaveLength(1);
     expect((await viewer(target.secret)).status).toBe(200);
 
-    const peer = await mint({ scopes: ['products:read'] });
+    const peer = await server.mintKey({ scopes: ['products:read'] });
     expect((await roll(limited, peer.id)).body.errors).toBeUndefined();
   });
 
   it('answers NOT_FOUND for a key of another account', async () => {
-    const outsider = await mint({ account: 'globex', scopes: ['admin'] });
-    const victim = await mint({ scopes: ['products:read'] });
+    const outsider = await server.mintKey({ account: 'globex', scopes: ['admin'] });
+    const victim = await server.mintKey({ scopes: ['products:read'] });
     expect(onlyError(await roll(outsider.secret, victim.id)).extensions!.code).toBe('NOT_FOUND');
     expect((await viewer(victim.secret)).status).toBe(200);
   });
 
   it('records api_key.rolled with the new prefix and the grace, never the secret', async () => {
-    const key = await mint({ name: 'audited roll', scopes: ['products:read'] });
+    const key = await server.mintKey({ name: 'audited roll', scopes: ['products:read'] });
     const { secret } = (await roll(admin, key.id, 60)).body.data!.rollApiKey;
     const entries = await server.db.dataSource.getRepository(AuditEntry).findBy({ targetType: 'ApiKey', targetId: key.id, action: 'api_key.rolled' });
     expect(entries).toHaveLength(1);
@@ -154,6 +142,6 @@ describe('rollApiKey', () => {
 
 it('no audit entry ever holds a secret', async () => {
   const trail = JSON.stringify(await server.db.dataSource.getRepository(AuditEntry).find());
-  expect(secrets.length).toBeGreaterThan(10);
-  for (const secret of secrets) expect(trail).not.toContain(secret.slice(12));
+  expect(server.secrets.length).toBeGreaterThan(10);
+  for (const secret of server.secrets) expect(trail).not.toContain(secret.slice(12));
 });

@@ -1,29 +1,16 @@
 import { ApiKey, ApiKeySecret, AuditEntry, ScopePolicy } from '../../src/db/entities';
 import { toGlobalId } from '../../src/global-id';
 import { expectRefused, onlyError } from '../http/helpers';
-import { startTestServer, type TestServer } from '../support/server';
+import { gid, startServerWithAdmin, type KeyServer } from './key-fixtures';
 
 const KEY_FIELDS = 'id name prefix type status scopes bundles policies { id } effectiveScopes expiresAt ipAllowlist allowedOrigins';
 const UPDATE = `mutation ($input: UpdateApiKeyInput!) { updateApiKey(input: $input) { apiKey { ${KEY_FIELDS} } } }`;
 const VIEWER = '{ viewer { effectiveScopes } }';
 
-let server: TestServer;
-let admin: string;
-let adminId: number;
-const secrets: string[] = [];
-
-beforeAll(async () => {
-  server = await startTestServer();
-  ({ secret: admin, id: adminId } = await mint({ name: 'root', scopes: ['admin'] }));
-});
+let server: KeyServer, admin: string, adminId: number;
+beforeAll(async () => ({ server, admin, adminId } = await startServerWithAdmin()));
 afterAll(() => server.close());
 
-async function mint(input: Parameters<TestServer['mintKey']>[0]) {
-  const minted = await server.mintKey(input);
-  secrets.push(minted.secret);
-  return minted;
-}
-const gid = (id: number) => toGlobalId('ApiKey', id);
 const update = (key: string, id: number, fields: Record<string, unknown>) =>
   server.graphql(UPDATE, { key, variables: { input: { id: gid(id), ...fields } } });
 const viewer = (key: string) => server.graphql(VIEWER, { key });
@@ -39,7 +26,7 @@ const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString();
 describe('updateApiKey', () => {
   it('changes only the given fields; the secret and its prefix stay', async () => {
     const expiresAt = inAnHour();
-    const key = await mint({ name: 'partner', scopes: ['products:read'], expiresAt: new Date(expiresAt), ipAllowlist: ['127.0.0.1'] });
+    const key = await server.mintKey({ name: 'partner', scopes: ['products:read'], expiresAt: new Date(expiresAt), ipAllowlist: ['127.0.0.1'] });
     const secretsBefore = await secretRows(key.id);
 
     const res = await update(admin, key.id, { name: 'partner (renamed)' });
@@ -58,7 +45,7 @@ describe('updateApiKey', () => {
   });
 
   it('takes effect on the very next request, with no cache serving the old key', async () => {
-    const key = await mint({ scopes: ['products:read'] });
+    const key = await server.mintKey({ scopes: ['products:read'] });
     expect((await viewer(key.secret)).body.data!.viewer.effectiveScopes).toEqual(['products:read']); // now cached
 
     expect((await update(admin, key.id, { scopes: ['bookings:read'], bundles: ['booking_widget'] })).body.errors).toBeUndefined();
@@ -73,7 +60,7 @@ describe('updateApiKey', () => {
   });
 
   it('null clears expiresAt; omitting it leaves it alone', async () => {
-    const key = await mint({ scopes: ['products:read'], expiresAt: new Date(inAnHour()) });
+    const key = await server.mintKey({ scopes: ['products:read'], expiresAt: new Date(inAnHour()) });
     await update(admin, key.id, { name: 'still expiring' });
     expect((await row(key.id)).expiresAt).not.toBeNull();
     const res = await update(admin, key.id, { expiresAt: null });
@@ -82,7 +69,7 @@ describe('updateApiKey', () => {
   });
 
   it('sets and empties policies by id', async () => {
-    const key = await mint({ scopes: [] });
+    const key = await server.mintKey({ scopes: [] });
     const policies = await server.graphql('{ scopePolicies { id name builtIn } }', { key: admin });
     const readOnly = policies.body.data!.scopePolicies.find((p: any) => p.name === 'Read only' && p.builtIn).id;
     const set = await update(admin, key.id, { policyIds: [readOnly] });
@@ -102,7 +89,7 @@ describe('updateApiKey', () => {
     ['a bad ipAllowlist entry', { ipAllowlist: ['::1', '10.0.0.0/33'] }, 'ipAllowlist', (e) => expect(e.extensions.invalid).toEqual(['10.0.0.0/33'])],
     ['allowedOrigins on a secret key', { allowedOrigins: ['https://shop.example.com'] }, 'allowedOrigins', () => undefined],
   ])('refuses %s with BAD_USER_INPUT naming the field, as create does; nothing changes', async (_label, fields, field, extra) => {
-    const key = await mint({ scopes: ['products:read'] });
+    const key = await server.mintKey({ scopes: ['products:read'] });
     const before = await row(key.id);
     const error = onlyError(await update(admin, key.id, fields));
     expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
@@ -112,7 +99,7 @@ describe('updateApiKey', () => {
   });
 
   it('keeps a publishable key read-only', async () => {
-    const key = await mint({ type: 'PUBLISHABLE', bundles: ['booking_widget'] });
+    const key = await server.mintKey({ type: 'PUBLISHABLE', bundles: ['booking_widget'] });
     const error = onlyError(await update(admin, key.id, { scopes: ['products:read', 'products:write'] }));
     expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'scopes' });
     expect(error.message).toContain('products:write');
@@ -121,22 +108,22 @@ describe('updateApiKey', () => {
   });
 
   it('refuses a name another key of the account has; another account may use it', async () => {
-    const first = await mint({ name: 'billing' });
-    const second = await mint({ name: 'billing export' });
+    const first = await server.mintKey({ name: 'billing' });
+    const second = await server.mintKey({ name: 'billing export' });
     const error = onlyError(await update(admin, second.id, { name: ' billing ' }));
     expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'name' });
     expect(error.message).toContain('billing');
     expect((await row(second.id)).name).toBe('billing export');
     expect((await update(admin, first.id, { name: 'billing' })).body.errors).toBeUndefined(); // its own name
 
-    const other = await mint({ account: 'globex', name: 'other', scopes: ['admin'] });
-    const mine = await mint({ account: 'globex', name: 'to rename' });
+    const other = await server.mintKey({ account: 'globex', name: 'other', scopes: ['admin'] });
+    const mine = await server.mintKey({ account: 'globex', name: 'to rename' });
     expect((await update(other.secret, mine.id, { name: 'billing' })).body.errors).toBeUndefined();
   });
 
   it('maps the unique index refusing a name (a race the first check missed) to the same error', async () => {
-    await mint({ name: 'raced' });
-    const loser = await mint({ name: 'raced too' });
+    await server.mintKey({ name: 'raced' });
+    const loser = await server.mintKey({ name: 'raced too' });
     const check = jest.spyOn(server.app.services.repos.apiKeys, 'nameTaken').mockResolvedValue(false);
     try {
       const error = onlyError(await update(admin, loser.id, { name: 'raced', scopes: ['bookings:read'] }));
@@ -149,8 +136,8 @@ describe('updateApiKey', () => {
   });
 
   it('answers NOT_FOUND for a key of another account, as for one that does not exist', async () => {
-    const outsider = await mint({ account: 'initech', scopes: ['admin'] });
-    const victim = await mint({ name: 'victim', scopes: ['products:read'] });
+    const outsider = await server.mintKey({ account: 'initech', scopes: ['admin'] });
+    const victim = await server.mintKey({ name: 'victim', scopes: ['products:read'] });
     const error = onlyError(await update(outsider.secret, victim.id, { name: 'pwned' }));
     expect(error.extensions!.code).toBe('NOT_FOUND');
     expect(error.message).toBe(onlyError(await update(outsider.secret, 999_999, { name: 'x' })).message);
@@ -159,14 +146,14 @@ describe('updateApiKey', () => {
     // Nor can a key of one account be given another account's policy.
     const { id: accountId } = await server.account();
     const acmePolicy = await server.db.dataSource.getRepository(ScopePolicy).save({ accountId, name: 'acme only', mode: 'ALLOW' as const, scopes: ['products:read'], builtIn: false });
-    const own = await mint({ account: 'initech', name: 'own', scopes: [] });
+    const own = await server.mintKey({ account: 'initech', name: 'own', scopes: [] });
     const foreign = onlyError(await update(outsider.secret, own.id, { policyIds: [toGlobalId('ScopePolicy', acmePolicy.id)] }));
     expect(foreign.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'policyIds' });
     expect((await row(own.id)).policies).toEqual([]);
   });
 
   it('records api_key.updated with the acting key, the target and a diff of what changed', async () => {
-    const key = await mint({ name: 'audited', scopes: ['products:read'] });
+    const key = await server.mintKey({ name: 'audited', scopes: ['products:read'] });
     await update(admin, key.id, { name: 'audited (v2)', scopes: ['products:read', 'bookings:read'], ipAllowlist: ['10.0.0.0/8'] });
     const entries = await auditOf(key.id);
     expect(entries).toHaveLength(1);
@@ -185,7 +172,7 @@ describe('updateApiKey', () => {
   });
 
   it('an update that changes nothing writes nothing and records nothing', async () => {
-    const key = await mint({ name: 'steady', scopes: ['products:read'] });
+    const key = await server.mintKey({ name: 'steady', scopes: ['products:read'] });
     const before = await row(key.id);
     const res = await update(admin, key.id, { name: 'steady', scopes: ['products:read'] });
     expect(res.body.data!.updateApiKey.apiKey.name).toBe('steady');
@@ -197,17 +184,17 @@ describe('updateApiKey', () => {
 describe('updateApiKey: no escalation', () => {
   let limited: string;
   beforeAll(async () => {
-    ({ secret: limited } = await mint({ name: 'limited', scopes: ['keys:write', 'products:read', 'bookings:read'] }));
+    ({ secret: limited } = await server.mintKey({ name: 'limited', scopes: ['keys:write', 'products:read', 'bookings:read'] }));
   });
 
   it('lets a key move another key between scopes it holds itself', async () => {
-    const key = await mint({ scopes: ['products:read'] });
+    const key = await server.mintKey({ scopes: ['products:read'] });
     const res = await update(limited, key.id, { scopes: ['bookings:read'] });
     expect(res.body.data!.updateApiKey.apiKey.effectiveScopes).toEqual(['bookings:read']);
   });
 
   it('refuses to grant a scope the caller lacks: SCOPE_REQUIRED naming it, nothing changes', async () => {
-    const key = await mint({ scopes: ['products:read'] });
+    const key = await server.mintKey({ scopes: ['products:read'] });
     const before = await row(key.id);
     const error = onlyError(await update(limited, key.id, { scopes: ['products:read', 'customers:read'] }));
     expect(error.extensions).toMatchObject({ code: 'SCOPE_REQUIRED', missingScopes: ['customers:read'] });
@@ -216,11 +203,11 @@ describe('updateApiKey: no escalation', () => {
   });
 
   it('cannot touch a key that holds more than the caller, not even to rename or narrow it', async () => {
-    const target = await mint({ name: 'powerful', scopes: ['admin'] });
+    const target = await server.mintKey({ name: 'powerful', scopes: ['admin'] });
     const error = onlyError(await update(limited, target.id, { name: 'tamed' }));
     expect(error.extensions!.code).toBe('SCOPE_REQUIRED');
     expect(error.extensions!.missingScopes).toContain('admin');
-    const wider = await mint({ scopes: ['products:read', 'customers:read'] });
+    const wider = await server.mintKey({ scopes: ['products:read', 'customers:read'] });
     expect(onlyError(await update(limited, wider.id, { scopes: ['products:read'] })).extensions).toMatchObject({
       code: 'SCOPE_REQUIRED',
       missingScopes: ['customers:read'],
@@ -235,8 +222,8 @@ describe('updateApiKey: no escalation', () => {
       .getRepository(ScopePolicy)
       .save({ accountId, name: 'no deletes', mode: 'DENY' as const, scopes: ['customers:delete'], builtIn: false });
     // Both hold every non-admin scope but customers:delete; the target also lists customers:write.
-    const caller = await mint({ name: 'deny caller', policyIds: [deny.id] });
-    const target = await mint({ name: 'deny target', scopes: ['customers:write'], policyIds: [deny.id] });
+    const caller = await server.mintKey({ name: 'deny caller', policyIds: [deny.id] });
+    const target = await server.mintKey({ name: 'deny target', scopes: ['customers:write'], policyIds: [deny.id] });
     const error = onlyError(await update(caller.secret, target.id, { policyIds: [] }));
     expect(error.extensions!.code).toBe('SCOPE_REQUIRED');
     expect(error.extensions!.missingScopes).toContain('customers:delete');
@@ -246,6 +233,6 @@ describe('updateApiKey: no escalation', () => {
 
 it('no audit entry ever holds a secret', async () => {
   const trail = JSON.stringify(await server.db.dataSource.getRepository(AuditEntry).find());
-  expect(secrets.length).toBeGreaterThan(10);
-  for (const secret of secrets) expect(trail).not.toContain(secret.slice(12));
+  expect(server.secrets.length).toBeGreaterThan(10);
+  for (const secret of server.secrets) expect(trail).not.toContain(secret.slice(12));
 });

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import catalog from '../../schema/scope-catalog.json';
 import { ApiKey, ApiKeySecret } from '../../src/db/entities';
 import { toGlobalId } from '../../src/global-id';
-import { startTestServer, type GraphQLBody, type TestServer } from '../support/server';
+import type { GraphQLBody } from '../support/server';
+import { gid, startServerWithAdmin, type KeyServer } from './key-fixtures';
 
 const KEY_FIELDS = 'id name prefix type status scopes bundles effectiveScopes createdAt expiresAt ipAllowlist createdBy { id }';
 const CREATE = `mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret apiKey { ${KEY_FIELDS} } } }`;
@@ -15,17 +16,10 @@ const LIST = `query ($first: Int, $after: String, $status: ApiKeyStatus) {
 }`;
 const NON_ADMIN = catalog.scopes.map((s) => s.name).filter((s) => s !== 'admin');
 
-let server: TestServer;
-let admin: string; // an admin key of account acme
-let adminId: number;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  ({ secret: admin, id: adminId } = await server.mintKey({ name: 'root', scopes: ['admin'] }));
-});
+let server: KeyServer, admin: string, adminId: number;
+beforeAll(async () => ({ server, admin, adminId } = await startServerWithAdmin()));
 afterAll(() => server.close());
 
-const gid = (id: number) => toGlobalId('ApiKey', id);
 const create = (key: string, input: Record<string, unknown>) => server.graphql(CREATE, { key, variables: { input } });
 const list = (key: string, variables: Record<string, unknown> = {}) => server.graphql(LIST, { key, variables });
 const rowCounts = async () => ({

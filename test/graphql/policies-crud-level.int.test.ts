@@ -1,24 +1,15 @@
 import { Customer } from '../../src/db/entities';
-import { startTestServer, type TestServer } from '../support/server';
-import { createCatalog, gid, type Catalog } from './domain-fixtures';
-import { NON_ADMIN, onlyError, policyApi } from './policies-helpers';
+import type { TestServer } from '../support/server';
+import { gid, type Catalog } from './domain-fixtures';
+import { NON_ADMIN, onlyError, startPolicyServer, type PolicyApi } from './policies-helpers';
 
 /**
  * Issue 5 item 11: fine-grained actions in policies give the read-only,
  * no-delete and create-only integrations that module-based systems offer. Keys
  * are made through createApiKey, as an admin console would.
  */
-let server: TestServer;
-let api: ReturnType<typeof policyApi>;
-let admin: string;
-let catalog: Catalog;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  api = policyApi(server);
-  catalog = await createCatalog(server, 'acme', { products: 1, customers: 3, bookings: 0 });
-  ({ secret: admin } = await server.mintKey({ name: 'root', scopes: ['admin'] }));
-});
+let server: TestServer, api: PolicyApi, admin: string, catalog: Catalog;
+beforeAll(async () => ({ server, api, admin, catalog } = await startPolicyServer()));
 afterAll(() => server.close());
 
 const CREATE_KEY = 'mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret apiKey { effectiveScopes policies { name } } } }';

@@ -1,21 +1,12 @@
 import { ApiKey } from '../../src/db/entities';
 import { toGlobalId } from '../../src/global-id';
-import { startTestServer, type TestServer } from '../support/server';
-import { createCatalog, gid, type Catalog } from './domain-fixtures';
-import { onlyError, policyApi } from './policies-helpers';
+import type { TestServer } from '../support/server';
+import { gid, type Catalog } from './domain-fixtures';
+import { onlyError, startPolicyServer, type PolicyApi } from './policies-helpers';
 
 /** Issue 5 item 3: deleting a policy keys use is refused unless forced; a forced delete never widens a key. */
-let server: TestServer;
-let api: ReturnType<typeof policyApi>;
-let admin: string;
-let catalog: Catalog;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  api = policyApi(server);
-  catalog = await createCatalog(server, 'acme', { products: 1, customers: 3, bookings: 0 });
-  ({ secret: admin } = await server.mintKey({ name: 'root', scopes: ['admin'] }));
-});
+let server: TestServer, api: PolicyApi, admin: string, catalog: Catalog;
+beforeAll(async () => ({ server, api, admin, catalog } = await startPolicyServer()));
 afterAll(() => server.close());
 
 const policiesOf = async (keyId: number) =>

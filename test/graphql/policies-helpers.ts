@@ -1,7 +1,8 @@
 import catalog from '../../schema/scope-catalog.json';
 import { ScopePolicy } from '../../src/db/entities';
 import { parseGlobalId } from '../../src/global-id';
-import type { GraphQLBody, TestServer } from '../support/server';
+import { startTestServer, type GraphQLBody, type TestServer } from '../support/server';
+import { createCatalog, type Catalog } from './domain-fixtures';
 
 /** Operations and small helpers shared by the scope policy test files. */
 export const POLICY_FIELDS = 'id name mode scopes builtIn';
@@ -50,6 +51,21 @@ export function policyApi(server: TestServer) {
     /** Every policy row, for "nothing was written" checks. */
     rows: () => server.db.dataSource.getRepository(ScopePolicy).find({ order: { id: 'ASC' } }),
   };
+}
+
+export type PolicyApi = ReturnType<typeof policyApi>;
+
+/**
+ * A server of the calling file's own (it closes it in afterAll) with a small
+ * catalog of account acme, one product and three customers, for policies to
+ * grant or withhold, and an admin key of acme named "root".
+ */
+export async function startPolicyServer(): Promise<{ server: TestServer; api: PolicyApi; admin: string; catalog: Catalog }> {
+  const server = await startTestServer();
+  const api = policyApi(server);
+  const catalog = await createCatalog(server, 'acme', { products: 1, customers: 3, bookings: 0 });
+  const { secret: admin } = await server.mintKey({ name: 'root', scopes: ['admin'] });
+  return { server, api, admin, catalog };
 }
 
 export function numericId(globalId: string): number {

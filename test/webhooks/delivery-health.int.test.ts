@@ -1,22 +1,12 @@
 import { WebhookDelivery, WebhookEndpoint } from '../../src/db/entities';
-import { deliveryFixture, Receiver, servicesOn, waitFor, type DeliveryFixture } from './delivery-support';
+import { servicesOn, setUpWorkerAndReceiver, waitFor } from './delivery-support';
 
 // What happens to endpoints that fail: 410 Gone, failing too long, timeouts,
 // and URLs the SSRF guard refuses at send time.
 // Generous for a loaded machine: every wait below is a poll with its own deadline, never a sleep.
 jest.setTimeout(15_000);
 
-let f: DeliveryFixture;
-let receiver: Receiver;
-beforeAll(async () => {
-  f = await deliveryFixture();
-  receiver = await Receiver.start();
-  f.services.webhookWorker.start();
-});
-afterAll(async () => {
-  await f.close();
-  await receiver.down();
-});
+const { f, receiver } = setUpWorkerAndReceiver();
 beforeEach(() => {
   receiver.answer = () => 204;
 });

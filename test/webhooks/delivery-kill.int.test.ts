@@ -5,7 +5,7 @@ import { Account, WebhookDelivery } from '../../src/db/entities';
 import { writeTransaction } from '../../src/db/write-transaction';
 import { publishEvent } from '../../src/webhooks/outbox';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { insertEndpoint, Receiver, waitFor } from './delivery-support';
+import { insertEndpoint, Receiver, SHORT_LEASES, waitFor } from './delivery-support';
 
 // Issue 6 item 7: the real server process (`node dist/src/main.js`, built by
 // `npm test`'s pretest) is killed with deliveries in flight and more queued;
@@ -40,12 +40,8 @@ function startServer(): ChildProcess {
       HOST: '127.0.0.1',
       PORT: '0',
       LOG_LEVEL: 'warn',
-      WEBHOOKS_ALLOW_INSECURE: 'true',
+      ...SHORT_LEASES,
       WEBHOOK_CONCURRENCY: String(CONCURRENCY),
-      WEBHOOK_POLL_MS: '50',
-      WEBHOOK_TIMEOUT_MS: '1000',
-      WEBHOOK_LEASE_MS: '1500',
-      WEBHOOK_RETRY_SCHEDULE: '0,0.2,0.2,0.2,0.2,0.2',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,22 +1,12 @@
 import { ApiKey, WebhookEndpoint } from '../../src/db/entities';
-import { deliveryFixture, Receiver, waitFor, type DeliveryFixture, type Tenant } from './delivery-support';
+import { setUpWorkerAndReceiver, waitFor, type Tenant } from './delivery-support';
 
 // Contract §7: a delivery is skipped (and logged) once the subscribing key can
 // no longer read what the event carries. Nothing reaches the receiver then.
 // Generous for a loaded machine: every wait below is a poll with its own deadline, never a sleep.
 jest.setTimeout(15_000);
 
-let f: DeliveryFixture;
-let receiver: Receiver;
-beforeAll(async () => {
-  f = await deliveryFixture();
-  receiver = await Receiver.start();
-  f.services.webhookWorker.start();
-});
-afterAll(async () => {
-  await f.close();
-  await receiver.down();
-});
+const { f, receiver } = setUpWorkerAndReceiver();
 
 /** A tenant whose key (products:read) subscribed an endpoint to product events. */
 async function subscribed(): Promise<{ t: Tenant; keyId: number; endpoint: WebhookEndpoint }> {

@@ -97,6 +97,20 @@ export const FAST_DELIVERY: Record<string, string> = {
   WEBHOOK_LEASE_MS: '5000',
 };
 
+/**
+ * Settings for a worker process that a test kills mid-queue: its leases run out
+ * within seconds, so the restarted or surviving worker takes over the dead one's
+ * deliveries without waiting out the default lease. An attempt's timeout stays
+ * under the lease, so a live worker never loses a claim it is still using.
+ */
+export const SHORT_LEASES: Record<string, string> = {
+  WEBHOOKS_ALLOW_INSECURE: 'true',
+  WEBHOOK_POLL_MS: '50',
+  WEBHOOK_TIMEOUT_MS: '1000',
+  WEBHOOK_LEASE_MS: '1500',
+  WEBHOOK_RETRY_SCHEDULE: '0,0.2,0.2,0.2,0.2,0.2',
+};
+
 /** An account of its own for one test, so its endpoints see only its own events. */
 export interface Tenant {
   readonly accountId: number;
@@ -150,6 +164,28 @@ export async function deliveryFixture(env: Record<string, string> = {}): Promise
       await db.drop();
     },
   };
+}
+
+/**
+ * Registers the hooks of a file whose tests deliver to one receiver: before its
+ * tests, a fixture of its own with its worker running, and the receiver
+ * listening; after them, both closed, since a running worker or an open port
+ * keeps jest from exiting. Both objects exist at once and `f` is filled in by
+ * beforeAll, so a file can destructure them at its top and use them in tests.
+ */
+export function setUpWorkerAndReceiver(): { readonly f: DeliveryFixture; readonly receiver: Receiver } {
+  const f = {} as DeliveryFixture;
+  const receiver = new Receiver();
+  beforeAll(async () => {
+    Object.assign(f, await deliveryFixture());
+    await receiver.up();
+    f.services.webhookWorker.start();
+  });
+  afterAll(async () => {
+    await f.close();
+    await receiver.down();
+  });
+  return { f, receiver };
 }
 
 export async function insertEndpoint(dataSource: DataSource, values: Partial<WebhookEndpoint> & { accountId: number }): Promise<WebhookEndpoint> {

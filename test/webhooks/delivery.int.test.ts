@@ -1,24 +1,14 @@
 import { Webhook } from 'standardwebhooks';
 import { WebhookEndpoint } from '../../src/db/entities';
 import { newWebhookSecret } from '../../src/webhooks/secrets';
-import { deliveryFixture, Receiver, waitFor, type DeliveryFixture } from './delivery-support';
+import { setUpWorkerAndReceiver, waitFor } from './delivery-support';
 
 // Delivery as a receiver sees it: Standard Webhooks headers and signatures,
 // checked with the `standardwebhooks` package rather than our own code.
 // Generous for a loaded machine: every wait below is a poll with its own deadline, never a sleep.
 jest.setTimeout(15_000);
 
-let f: DeliveryFixture;
-let receiver: Receiver;
-beforeAll(async () => {
-  f = await deliveryFixture();
-  receiver = await Receiver.start();
-  f.services.webhookWorker.start();
-});
-afterAll(async () => {
-  await f.close();
-  await receiver.down();
-});
+const { f, receiver } = setUpWorkerAndReceiver();
 beforeEach(() => {
   receiver.answer = () => 204;
 });
