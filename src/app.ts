@@ -39,6 +39,7 @@ export async function createApp(config: Config, dataSource: DataSource, options:
   const services = createServices(dataSource, config, { warn: (details, message) => server.log.warn(details, message) });
   const server = await createHttpServer(services, config, options);
   services.requestLogs.startPruning();
+  services.webhookPruning.start();
   if (config.WEBHOOK_WORKER) {
     services.webhookWorker.start();
     // Tied to the HTTP server's close (which `close()` below starts with), so
@@ -54,6 +55,7 @@ export async function createApp(config: Config, dataSource: DataSource, options:
       // webhook worker has stopped), so the last request log rows are buffered
       // and the last lastUsedAt writes started, and they need the database to land.
       await server.close();
+      await services.webhookPruning.stop();
       await services.requestLogs.close();
       await services.lastUsed.flush();
       if (dataSource.isInitialized) await dataSource.destroy();

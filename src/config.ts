@@ -79,6 +79,8 @@ const schema = z.object({
     }),
   /** An endpoint failing for longer than this (5 days by default) is disabled. */
   WEBHOOK_DISABLE_AFTER_MS: wholeNumber(1).default(5 * 24 * 3_600_000),
+  /** Events older than this many days, with none of their deliveries still pending, are pruned (with their deliveries and attempts) hourly. */
+  WEBHOOK_RETENTION_DAYS: wholeNumber(1, 36_500).default(30),
   /** Query limits, checked before execution (README "Security"): nesting depth... */
   QUERY_MAX_DEPTH: wholeNumber(1, 1_000).default(12),
   /** ...estimated cost (list fields weighted by `first`, see src/graphql/limits/query-cost.ts)... */

@@ -19,7 +19,9 @@ import { createDeliveryWorker, type DeliveryWorker, type WebhookWorkerSetting } 
 import { WebhookDeliveryLog } from './webhooks/delivery-log';
 import { WebhookEndpointService } from './webhooks/endpoint-service';
 import { defaultWebhookEventCatalog, type WebhookEventCatalog } from './webhooks/event-catalog';
+import { WebhookRetention } from './webhooks/retention';
 import { WebhookSignal } from './webhooks/signal';
+import { PruneSchedule } from './domain/prune-schedule';
 
 /**
  * Everything a request, a CLI command or a test needs, wired once. The API,
@@ -50,11 +52,15 @@ export interface Services {
   readonly webhookSignal: WebhookSignal;
   /** Sends pending deliveries; started by the server (`createApp`), never by the CLI. */
   readonly webhookWorker: DeliveryWorker;
+  /** Deletes webhook history past WEBHOOK_RETENTION_DAYS. */
+  readonly webhookRetention: WebhookRetention;
+  /** Runs webhookRetention hourly; started by the server (`createApp`), stopped before the database closes. */
+  readonly webhookPruning: PruneSchedule;
 }
 
 export function createServices(
   dataSource: DataSource,
-  config: Pick<Config, 'KEY_CACHE_TTL_MS' | 'KEY_CACHE_MAX'> & Partial<Pick<Config, RequestLogSetting | WebhookWorkerSetting>>,
+  config: Pick<Config, 'KEY_CACHE_TTL_MS' | 'KEY_CACHE_MAX'> & Partial<Pick<Config, RequestLogSetting | WebhookWorkerSetting | 'WEBHOOK_RETENTION_DAYS'>>,
   log: BackgroundLog = { warn: () => undefined },
 ): Services {
   const repos = createRepositories(dataSource);
@@ -80,6 +86,7 @@ export function createServices(
   const audit = new AuditLog(dataSource);
   const webhookSignal = new WebhookSignal();
   const webhookEvents = defaultWebhookEventCatalog();
+  const webhookRetention = new WebhookRetention(dataSource, config.WEBHOOK_RETENTION_DAYS ?? defaultConfig.WEBHOOK_RETENTION_DAYS);
   const keys = new KeyService(dataSource, repos, engine, audit, {
     keyChanged: (keyId) => {
       // Dropped here at once; the promise settles once the other instances have been told.
@@ -117,6 +124,8 @@ export function createServices(
     webhookDeliveries: new WebhookDeliveryLog(dataSource, webhookSignal),
     webhookSignal,
     webhookWorker: createDeliveryWorker(dataSource, { keys: repos.apiKeys, engine, events: webhookEvents, audit, signal: webhookSignal, log }, config),
+    webhookRetention,
+    webhookPruning: new PruneSchedule('webhook events', (now) => webhookRetention.prune(now), log),
   };
 }
 

@@ -3,7 +3,7 @@ import { registerHealth } from '../../src/http/health';
 
 it('logs an outage of a probe when it starts and when it ends, not on every poll', async () => {
   const lines: { level: number; msg: string }[] = [];
-  const app = Fastify({ logger: { level: 'info', stream: { write: (line: string) => void lines.push(JSON.parse(line)) } }, disableRequestLogging: true });
+  const app = Fastify({ logger: { level: 'info', stream: { write: (line: string) => void lines.push(JSON.parse(line)) } } });
   let up = true;
   registerHealth(app, [
     { name: 'database', critical: true, check: async () => ({ up: true }) },

@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       WEBHOOK_LEASE_MS: 60000,
       WEBHOOK_RETRY_SCHEDULE: [0, 5, 300, 1800, 7200, 18000, 36000, 36000],
       WEBHOOK_DISABLE_AFTER_MS: 432000000,
+      WEBHOOK_RETENTION_DAYS: 30,
       QUERY_MAX_DEPTH: 12,
       QUERY_MAX_COST: 5000,
       QUERY_MAX_ALIASES: 15,
@@ -106,6 +107,8 @@ describe('loadConfig', () => {
     // Zero days would prune every row the moment it is written.
     ['REQUEST_LOG_RETENTION_DAYS', '0'],
     ['REQUEST_LOG_RETENTION_DAYS', '7.5'],
+    ['WEBHOOK_RETENTION_DAYS', '0'],
+    ['WEBHOOK_RETENTION_DAYS', 'forever'],
     ['REQUEST_LOG_BATCH_SIZE', '0'],
     ['REQUEST_LOG_BUFFER_MAX', ''],
   ])('refuses %s=%j with a ConfigError naming the variable', (name, value) => {

@@ -15,6 +15,9 @@ export type WebhookDeliveryStatus = 'PENDING' | 'SUCCEEDED' | 'FAILED' | 'SKIPPE
 @Index(['status', 'nextAttemptAt'])
 @Index(['accountId', 'endpointId', 'id'])
 @Index(['accountId', 'id'])
+// An event's deliveries: ON DELETE CASCADE when retention deletes the event (SQLite makes no index for a foreign key),
+// and retention's "is any still pending" (webhooks/retention.ts).
+@Index(['eventId', 'status'])
 export class WebhookDelivery {
   @PrimaryGeneratedColumn()
   id!: number;

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+import { deleteInChunks } from '../chunked-delete';
 import { ApiKey, RequestLog } from '../entities';
 import { isMySqlFamily, writeTransaction } from '../write-transaction';
 import { newestFirstPerParent, type KeysetPage } from './account-scoped';
@@ -14,8 +15,6 @@ export interface ScopesUsedCount {
   readonly requests: number;
 }
 
-/** How many old rows one prune statement deletes, so no single DELETE holds locks for long. */
-const PRUNE_CHUNK = 1_000;
 
 /**
  * Most `?` placeholders in one INSERT: SQLITE_MAX_VARIABLE_NUMBER of the SQLite
@@ -209,29 +208,9 @@ export class RequestLogRepository {
     return new Set(rows.map((row) => Number(row.id)));
   }
 
-  /**
-   * Deletes rows logged before `cutoff`, a chunk at a time (select ids, delete
-   * them), and returns how many went. Portable on purpose: MariaDB refuses
-   * LIMIT in an `IN (subquery)` and SQLite has no `DELETE ... LIMIT` by default.
-   */
-  async deleteOlderThan(cutoff: Date): Promise<number> {
-    const repository = this.dataSource.getRepository(RequestLog);
-    let deleted = 0;
-    for (;;) {
-      const ids = (
-        await repository
-          .createQueryBuilder('log')
-          .select('log.id', 'id')
-          .where('log.at < :cutoff', { cutoff })
-          .orderBy('log.id', 'ASC')
-          .limit(PRUNE_CHUNK)
-          .getRawMany<{ id: number | string }>()
-      ).map((row) => Number(row.id));
-      if (ids.length === 0) return deleted;
-      await repository.createQueryBuilder().delete().from(RequestLog).where('id IN (:...ids)', { ids }).execute();
-      deleted += ids.length;
-      if (ids.length < PRUNE_CHUNK) return deleted;
-    }
+  /** Deletes rows logged before `cutoff` (in chunks: chunked-delete.ts) and returns how many went. */
+  deleteOlderThan(cutoff: Date): Promise<number> {
+    return deleteInChunks(this.dataSource.getRepository(RequestLog), 'log', (query) => query.where('log.at < :cutoff', { cutoff }));
   }
 }
 

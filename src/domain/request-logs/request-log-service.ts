@@ -3,6 +3,7 @@ import type { RequestLogRepository, RequestLogValues } from '../../db/repositori
 import type { NeededScopes } from './scope-usage';
 import { WriteBehindBuffer, type BackgroundLog, type BufferOptions } from './request-log-buffer';
 import { keysetFor, pagesByParent, type Page, type PageRequest } from '../pages';
+import { PruneSchedule } from '../prune-schedule';
 
 export type { BackgroundLog } from './request-log-buffer';
 
@@ -14,7 +15,6 @@ export interface RequestLogOptions extends BufferOptions {
 }
 
 const DAY_MS = 86_400_000;
-const PRUNE_EVERY_MS = 3_600_000;
 /** Column widths of request_log (see the entity); a longer value would fail the whole batch's INSERT. */
 const MAX_OPERATION_NAME = 200;
 const MAX_OUTCOME = 40;
@@ -30,15 +30,15 @@ const MAX_INT = 2_147_483_647;
  */
 export class RequestLogService {
   private readonly buffer: WriteBehindBuffer<RequestLogEntry>;
-  private pruneTimer: NodeJS.Timeout | undefined;
-  private pruning: Promise<unknown> = Promise.resolve();
+  private readonly pruning: PruneSchedule;
 
   constructor(
     private readonly repo: RequestLogRepository,
-    private readonly log: BackgroundLog,
+    log: BackgroundLog,
     private readonly options: RequestLogOptions,
   ) {
     this.buffer = new WriteBehindBuffer((rows) => this.write(rows), log, options);
+    this.pruning = new PruneSchedule('request log', (now) => this.prune(now), log);
   }
 
   /** Synchronous and never throws: a request's bookkeeping must not fail or slow the request. */
@@ -87,19 +87,12 @@ export class RequestLogService {
 
   /** Prunes now and then hourly, until `close()`. Started by the server, not by the CLI or tests of services. */
   startPruning(): void {
-    if (this.pruneTimer !== undefined) return;
-    const run = () => {
-      this.pruning = this.prune(new Date()).catch((error: unknown) => this.log.warn({ err: error }, 'request log: pruning failed'));
-    };
-    run();
-    this.pruneTimer = setInterval(run, PRUNE_EVERY_MS).unref();
+    this.pruning.start();
   }
 
   /** Stops pruning and writes what is buffered. Call before the DataSource is destroyed. */
   async close(): Promise<void> {
-    clearInterval(this.pruneTimer);
-    this.pruneTimer = undefined;
-    await this.pruning;
+    await this.pruning.stop();
     await this.buffer.close();
   }
 
