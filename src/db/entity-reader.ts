@@ -64,7 +64,8 @@ export class EntityReader<T extends ObjectLiteral> {
   }
 
   private readonly root: Source;
-  private readonly byProperty: ReadonlyMap<string, string>;
+  /** By property: the column and its qualified SQL name, for conditions and ordering. */
+  private readonly byProperty: ReadonlyMap<string, { column: ColumnMetadata; sql: string }>;
   private readonly joins = new Map<string, Join>();
   private readonly selects = new Map<string, { joins: readonly Join[]; sql: string }>();
 
@@ -73,7 +74,7 @@ export class EntityReader<T extends ObjectLiteral> {
     target: EntityTarget<T>,
   ) {
     this.root = this.source(dataSource.getMetadata(target), 't0');
-    this.byProperty = new Map(this.root.columns.map((column) => [column.propertyName, this.qualified(this.root, column)]));
+    this.byProperty = new Map(this.root.columns.map((column) => [column.propertyName, { column, sql: this.qualified(this.root, column) }]));
   }
 
   /** Rows matching every condition, in `orderBy` order, at most `limit`, with the relations asked for. */
@@ -85,7 +86,7 @@ export class EntityReader<T extends ObjectLiteral> {
     const params: unknown[] = [];
     const clauses: string[] = [];
     for (const [property, operator, value] of conditions) {
-      const [name, column] = [this.columnSql(property), this.root.metadata.findColumnWithPropertyName(property)!];
+      const { sql: name, column } = this.mapped(property);
       if (operator === 'in') {
         const values = value as readonly unknown[];
         if (values.length === 0) return [];
@@ -98,7 +99,7 @@ export class EntityReader<T extends ObjectLiteral> {
     }
     if (clauses.length > 0) sql += ` WHERE ${clauses.join(' AND ')}`;
     if (options.orderBy?.length) {
-      sql += ` ORDER BY ${options.orderBy.map(([property, direction]) => `${this.columnSql(property)} ${direction === 'DESC' ? 'DESC' : 'ASC'}`).join(', ')}`;
+      sql += ` ORDER BY ${options.orderBy.map(([property, direction]) => `${this.mapped(property).sql} ${direction === 'DESC' ? 'DESC' : 'ASC'}`).join(', ')}`;
     }
     if (options.limit !== undefined) {
       if (!Number.isSafeInteger(options.limit) || options.limit < 0) throw new RangeError(`limit must be a whole number, not ${options.limit}`);
@@ -187,9 +188,9 @@ export class EntityReader<T extends ObjectLiteral> {
     return `${this.dataSource.driver.escape(source.alias)}.${this.dataSource.driver.escape(column.databaseName)}`;
   }
 
-  private columnSql(property: string): string {
-    const sql = this.byProperty.get(property);
-    if (!sql) throw new Error(`${property} is not a column of ${this.root.metadata.name}`);
-    return sql;
+  private mapped(property: string): { column: ColumnMetadata; sql: string } {
+    const found = this.byProperty.get(property);
+    if (!found) throw new Error(`${property} is not a column of ${this.root.metadata.name}`);
+    return found;
   }
 }
